@@ -1,0 +1,234 @@
+"""``Pipeline``: a token walks the stores in order; the first that has it answers.
+
+On the way back every cache store *before* the one that answered stores the value
+(the sink). A cache store that fails counts as a miss (see :mod:`.health`);
+concurrent gets of one token in one event loop share one lookup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from ..exceptions import NotFindable, NotFound, PyotError
+from ..stores.base import CacheStore, Store
+from .health import StoreHealth
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .token import PipelineToken
+
+__all__ = ["Pipeline"]
+
+_PASS_ON = (NotFound, NotFindable, NotImplementedError)
+
+
+class _LeaderGone(Exception):
+    """The task doing a shared lookup was cancelled; followers look up themselves."""
+
+
+class _Flight:
+    """One in-flight lookup: the leader's future and how many followers wait on it."""
+
+    __slots__ = ("followers", "future", "raw")
+
+    def __init__(self, future: asyncio.Future[None]) -> None:
+        self.future = future
+        self.followers = 0
+        # The result as JSON: each follower decodes its own copy, so no caller can
+        # mutate what another one received.
+        self.raw = b""
+
+
+class Pipeline:
+    """An ordered chain of stores for one game model."""
+
+    def __init__(self, model: str, stores: Sequence[Store]) -> None:
+        self.model = model.lower()
+        self.stores: tuple[Store, ...] = tuple(stores)
+        self.sessions: dict[str, httpx.AsyncClient] = {}
+        self.health: tuple[StoreHealth, ...] = tuple(
+            StoreHealth(f"pyot pipeline {self.model!r} store {index} ({store.name})")
+            for index, store in enumerate(self.stores)
+        )
+        self._inflight: dict[tuple[asyncio.AbstractEventLoop, str], _Flight] = {}
+        identities = [identity for store in self.stores if (identity := getattr(store, "identity", None))]
+        self.namespace = f"{self.model}@{'+'.join(identities) or 'nokey'}"
+        for store in self.stores:
+            store.bind_namespace(self.namespace)
+
+    def __iter__(self) -> Iterator[Store]:
+        return iter(self.stores)
+
+    def __len__(self) -> int:
+        return len(self.stores)
+
+    def __repr__(self) -> str:
+        return f"<Pipeline {self.model}: {' → '.join(store.name for store in self.stores)}>"
+
+    @property
+    def cache_stores(self) -> list[CacheStore]:
+        return [store for store in self.stores if isinstance(store, CacheStore)]
+
+    # -- get -----------------------------------------------------------------------------
+
+    async def get(self, token: PipelineToken, sid: str | None = None) -> Any:
+        """The object for ``token`` from the first store that has it; ``NotFound`` if none."""
+        loop = asyncio.get_running_loop()
+        key = (loop, token.stringify)
+        inflight = self._inflight
+        while (flight := inflight.get(key)) is not None:
+            flight.followers += 1
+            try:
+                await asyncio.shield(flight.future)
+            except _LeaderGone:
+                continue
+            return orjson.loads(flight.raw)
+        flight = inflight[key] = _Flight(loop.create_future())
+        try:
+            value = await self._lookup(token, sid)
+        except asyncio.CancelledError:
+            flight.future.set_exception(_LeaderGone())
+            flight.future.exception()  # retrieved: no "never retrieved" noise when nobody followed
+            raise
+        except BaseException as exc:
+            flight.future.set_exception(exc)
+            flight.future.exception()
+            raise
+        else:
+            if flight.followers:
+                flight.raw = orjson.dumps(value)
+            flight.future.set_result(None)
+            return value
+        finally:
+            del inflight[key]
+
+    async def _lookup(self, token: PipelineToken, sid: str | None) -> Any:
+        session = self.sessions.get(sid) if sid is not None else None
+        error: BaseException | None = None
+        for index, store in enumerate(self.stores):
+            health = self.health[index]
+            if store.kind == "cache":
+                if health.failing and health.cooling_down():
+                    health.misses += 1
+                    continue
+                try:
+                    value = await store.get(token, session)
+                except _PASS_ON as exc:
+                    health.misses += 1
+                    error = exc
+                    continue
+                except Exception as exc:
+                    health.failed("get", exc)
+                    health.misses += 1
+                    continue
+                if health.failing:
+                    health.recovered()
+            else:
+                try:
+                    value = await store.get(token, session)
+                except NotFound:
+                    health.misses += 1
+                    raise  # a service's 404 is final: Riot said it does not exist
+                except _PASS_ON as exc:
+                    health.misses += 1
+                    error = exc
+                    continue
+                except Exception:
+                    health.errors += 1
+                    raise
+            health.hits += 1
+            if index:
+                await self._sink(token, value, index)
+            return value
+        if error is not None:
+            raise error
+        raise NotFound(f"no store of pipeline {self.model!r} could supply {token.method}", method=token.method)
+
+    async def _sink(self, token: PipelineToken, value: Any, stop: int) -> None:
+        for index in range(stop):
+            store = self.stores[index]
+            if store.kind != "cache":
+                continue
+            health = self.health[index]
+            if health.failing and health.cooling_down():
+                continue
+            try:
+                await store.set(token, value)
+            except NotImplementedError:
+                continue
+            except Exception as exc:
+                health.failed("sink", exc)
+
+    # -- writes and maintenance --------------------------------------------------------------
+
+    def _stop_index(self, stop: Store | int | None) -> int:
+        if stop is None:
+            return len(self.stores)
+        if isinstance(stop, int):
+            return stop
+        for index, store in enumerate(self.stores):
+            if store is stop:
+                return index
+        raise PyotError(f"{stop!r} is not a store of pipeline {self.model!r}")
+
+    async def set(self, token: PipelineToken, value: Any, stop: Store | int | None = None) -> None:
+        """Store ``value`` in every cache store before ``stop`` (a store or an index; None: all)."""
+        await self._sink(token, value, self._stop_index(stop))
+
+    async def post(self, token: PipelineToken, body: Any, sid: str | None = None) -> Any:
+        """Send ``body`` to the first service store that serves ``token``; never cached."""
+        return await self._send("post", token, body, sid)
+
+    async def put(self, token: PipelineToken, body: Any, sid: str | None = None) -> Any:
+        """Send ``body`` with PUT to the first service store that serves ``token``; never cached."""
+        return await self._send("put", token, body, sid)
+
+    async def _send(self, verb: str, token: PipelineToken, body: Any, sid: str | None) -> Any:
+        session = self.sessions.get(sid) if sid is not None else None
+        error: BaseException | None = None
+        for store in self.stores:
+            if store.kind != "service":
+                continue
+            try:
+                return await getattr(store, verb)(token, body, session)
+            except (NotFindable, NotImplementedError) as exc:
+                error = exc
+        raise error or NotFindable(f"no service store of pipeline {self.model!r} can {verb} {token.method}")
+
+    async def clear(self) -> dict[int, int | None]:
+        """Clear every cache store; returns store index → entries removed (None: unknown)."""
+        return {index: await store.clear() for index, store in self._caches()}
+
+    async def expire(self) -> dict[int, int | None]:
+        """Drop expired entries of every cache store; returns store index → entries removed."""
+        return {index: await store.expire() for index, store in self._caches()}
+
+    async def delete(self, token: PipelineToken) -> bool:
+        """Delete ``token`` from every cache store; True if any held it."""
+        deleted = False
+        for _, store in self._caches():
+            deleted = await store.delete(token) or deleted
+        return deleted
+
+    async def contains(self, token: PipelineToken) -> bool:
+        """Whether any cache store holds ``token``."""
+        for _, store in self._caches():
+            if await store.contains(token):
+                return True
+        return False
+
+    def _caches(self) -> Iterator[tuple[int, Store]]:
+        return ((index, store) for index, store in enumerate(self.stores) if store.kind == "cache")
+
+    async def aclose(self) -> None:
+        """Close sessions and store connections that belong to the running event loop."""
+        for session in list(self.sessions.values()):
+            await session.aclose()
+        self.sessions.clear()
+        for store in self.stores:
+            await store.aclose()

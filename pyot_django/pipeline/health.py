@@ -1,0 +1,70 @@
+"""Per-store counters and the failure policy for cache stores.
+
+A cache that errors must not fail the lookup: the error counts as a miss, the
+first error of a burst is logged as a warning (later ones at debug level, so an
+outage does not flood the logs), and the store is skipped for a short cool-down
+so a dead Redis costs one refused connection per second, not one per lookup.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+__all__ = ["StoreHealth"]
+
+logger = logging.getLogger("pyot_django.pipeline")
+
+# How long a failing cache store is skipped before it is tried again.
+COOL_DOWN_SECONDS = 1.0
+
+
+class StoreHealth:
+    """Hit/miss/error counters of one store, and whether it is cooling down."""
+
+    __slots__ = ("errors", "failing", "hits", "label", "misses", "retry_at", "sink_errors")
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.hits = 0
+        self.misses = 0
+        self.errors = 0
+        self.sink_errors = 0
+        self.failing = False
+        self.retry_at = 0.0
+
+    def cooling_down(self) -> bool:
+        return self.failing and time.monotonic() < self.retry_at
+
+    def failed(self, action: str, exc: BaseException) -> None:
+        if action == "sink":
+            self.sink_errors += 1
+        else:
+            self.errors += 1
+        self.retry_at = time.monotonic() + COOL_DOWN_SECONDS
+        if self.failing:
+            logger.debug("%s still failing on %s: %s: %s", self.label, action, type(exc).__name__, exc)
+            return
+        self.failing = True
+        logger.warning(
+            "%s failed on %s (%s: %s); lookups fall through to the next store until it recovers",
+            self.label,
+            action,
+            type(exc).__name__,
+            exc,
+        )
+
+    def recovered(self) -> None:
+        if self.failing:
+            self.failing = False
+            logger.warning("%s recovered", self.label)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "errors": self.errors,
+            "sink_errors": self.sink_errors,
+            "failing": self.failing,
+        }

@@ -1,0 +1,161 @@
+"""``DjangoORM``: cached Riot data as rows of a Django model.
+
+One row per (pipeline, key), written with an upsert (``INSERT … ON CONFLICT``
+through ``bulk_create(update_conflicts=True)``) so concurrent writers of one
+token end with one row on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from ..exceptions import NotFound
+from .base import CacheStore, OptionProblem, StoreContext
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..models import AbstractPyotEntry
+    from ..pipeline.token import PipelineToken
+
+__all__ = ["DjangoORM"]
+
+DEFAULT_MODEL = "pyot_django.PyotEntry"
+
+
+def _model_problem(label: Any) -> str | None:
+    from ..models import AbstractPyotEntry
+
+    if not isinstance(label, str) or label.count(".") != 1:
+        return f"MODEL must be an 'app_label.ModelName' string, not {label!r}"
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return f"model {label!r} is not installed"
+    if not issubclass(model, AbstractPyotEntry) or model._meta.abstract:
+        return f"model {label!r} is not a concrete subclass of pyot_django.models.AbstractPyotEntry"
+    return None
+
+
+class DjangoORM(CacheStore):
+    """A pipeline store over a model (option ``MODEL``, default ``pyot_django.PyotEntry``)."""
+
+    OPTIONS = CacheStore.OPTIONS | {"MODEL"}
+
+    def __init__(self, options: Mapping[str, Any], context: StoreContext) -> None:
+        super().__init__(options, context)
+        self.model_label: str = options.get("MODEL", DEFAULT_MODEL)
+        self._key_prefix = ":"
+
+    @classmethod
+    def option_problems(cls, options: Mapping[str, Any], path: str, game: str) -> list[OptionProblem]:
+        problems = super().option_problems(options, path, game)
+        problem = _model_problem(options.get("MODEL", DEFAULT_MODEL))
+        if problem:
+            problems.append(
+                OptionProblem(
+                    "E012",
+                    f"{path}['MODEL']",
+                    problem[0].upper() + problem[1:] + ".",
+                    "Subclass pyot_django.models.AbstractPyotEntry in an installed app and migrate.",
+                )
+            )
+        return problems
+
+    def bind_namespace(self, namespace: str) -> None:
+        super().bind_namespace(namespace)
+        # The pipeline column holds the pipeline's name; the key identity goes in the key.
+        self._key_prefix = namespace.partition("@")[2] + ":"
+
+    @property
+    def model(self) -> type[AbstractPyotEntry]:
+        return apps.get_model(self.model_label)
+
+    def key_for(self, token: PipelineToken) -> str:
+        return self._key_prefix + token.stringify
+
+    async def get(self, token: PipelineToken, session: httpx.AsyncClient | None = None) -> Any:
+        row = await (
+            self.model.objects.filter(pipeline=self.context.pipeline, key=self._key_prefix + token.stringify)
+            .values_list("value", "expires_at")
+            .afirst()
+        )
+        if row is None:
+            raise NotFound
+        value, expires_at = row
+        if expires_at is not None and expires_at <= timezone.now():
+            raise NotFound
+        return value
+
+    async def set(self, token: PipelineToken, value: Any) -> None:
+        ttl = self.expirations.ttl(token.method)
+        if ttl == 0:
+            return
+        now = timezone.now()
+        model = self.model
+        row = model(
+            pipeline=self.context.pipeline,
+            server=token.server,
+            method=token.method,
+            key=self._key_prefix + token.stringify,
+            value=value,
+            stored_at=now,
+            expires_at=None if ttl < 0 else now + timedelta(seconds=ttl),
+        )
+        await model.objects.abulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["pipeline", "key"],
+            update_fields=["value", "stored_at", "expires_at", "server", "method"],
+        )
+
+    async def delete(self, token: PipelineToken) -> bool:
+        deleted, _ = await self.model.objects.filter(
+            pipeline=self.context.pipeline, key=self._key_prefix + token.stringify
+        ).adelete()
+        return deleted > 0
+
+    async def contains(self, token: PipelineToken) -> bool:
+        return await self._live().filter(key=self._key_prefix + token.stringify).aexists()
+
+    def _live(self):  # type: ignore[no-untyped-def]
+        from django.db.models import Q
+
+        return self.model.objects.filter(pipeline=self.context.pipeline).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+
+    async def clear(self) -> int:
+        return await self._delete_raw(self.model.objects.filter(pipeline=self.context.pipeline))
+
+    async def expire(self) -> int:
+        return await self._delete_raw(
+            self.model.objects.filter(pipeline=self.context.pipeline, expires_at__lte=timezone.now())
+        )
+
+    @staticmethod
+    async def _delete_raw(queryset: Any) -> int:
+        # One DELETE statement: these rows have no relations or signals to honour, and
+        # Model.delete()'s collector would load every row first.
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(queryset._raw_delete, thread_sensitive=True)(queryset.db)
+
+    async def count(self) -> int:
+        return await self.model.objects.filter(pipeline=self.context.pipeline).acount()
+
+    async def entry(self, token: PipelineToken) -> AbstractPyotEntry | None:
+        """The row holding ``token`` (for operators: value, stored_at, expires_at)."""
+        return await self.model.objects.filter(
+            pipeline=self.context.pipeline, key=self._key_prefix + token.stringify
+        ).afirst()
+
+    def describe(self) -> dict[str, Any]:
+        info = super().describe()
+        info["model"] = self.model_label
+        return info

@@ -1,0 +1,146 @@
+"""One test per system check id, and one through `manage.py check`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import checks
+from django.test import override_settings
+
+FAKE = {"BACKEND": "tests.fakes.FakeService"}
+MEMORY = {"BACKEND": "pyot_django.stores.Memory"}
+
+
+def run_checks(pyot) -> list[checks.CheckMessage]:
+    with override_settings(PYOT=pyot):
+        return checks.run_checks(tags=["pyot_django"])
+
+
+def ids(pyot) -> list[str]:
+    return [message.id for message in run_checks(pyot)]
+
+
+def only(pyot, check_id: str) -> checks.CheckMessage:
+    messages = run_checks(pyot)
+    assert [m.id for m in messages] == [f"pyot_django.{check_id}"], messages
+    assert messages[0].hint
+    return messages[0]
+
+
+def test_valid_settings_pass():
+    pyot = {
+        "lol": {
+            "STORES": [
+                dict(MEMORY, MAX_ENTRIES=100, EXPIRATIONS={"*": 60, "match-v5.getMatch": -1}),
+                {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "locmem"},
+                {"BACKEND": "pyot_django.stores.DjangoORM", "EXPIRATIONS": {"league-v4": timedelta(minutes=2)}},
+                FAKE,
+            ]
+        },
+        "TFT": {"STORES": [FAKE]},
+    }
+    assert run_checks(pyot) == []
+
+
+def test_E001_pyot_not_a_dict():
+    message = only(["lol"], "E001")
+    assert message.level == checks.ERROR
+    assert "PYOT" in message.msg
+
+
+def test_E002_pipeline_name_not_a_game():
+    assert "PYOT['league']" in only({"league": {"STORES": [FAKE]}}, "E002").msg
+
+
+@pytest.mark.parametrize("pipeline", [{}, {"STORES": []}, {"STORES": "x"}, "not a dict"])
+def test_E003_pipeline_without_stores(pipeline):
+    assert "PYOT['lol']['STORES']" in only({"lol": pipeline}, "E003").msg
+
+
+@pytest.mark.parametrize("store", [{"ALIAS": "default"}, "pyot_django.stores.Memory"])
+def test_E004_store_without_backend(store):
+    assert "PYOT['lol']['STORES'][0]" in only({"lol": {"STORES": [store, FAKE]}}, "E004").msg
+
+
+@pytest.mark.parametrize("backend", ["pyot_django.stores.Nope", "nowhere.Store", 42])
+def test_E005_backend_does_not_import(backend):
+    message = only({"lol": {"STORES": [{"BACKEND": backend}, FAKE]}}, "E005")
+    assert "PYOT['lol']['STORES'][0]['BACKEND']" in message.msg
+
+
+@pytest.mark.parametrize("backend", ["collections.OrderedDict", "pyot_django.stores.base.CacheStore"])
+def test_E006_backend_is_not_a_store(backend):
+    only({"lol": {"STORES": [{"BACKEND": backend}, FAKE]}}, "E006")
+
+
+def test_E007_unknown_option():
+    message = only({"lol": {"STORES": [dict(MEMORY, MAX_ENTRYS=5), FAKE]}}, "E007")
+    assert "PYOT['lol']['STORES'][0]['MAX_ENTRYS']" in message.msg
+    assert "MAX_ENTRIES" in message.hint
+
+
+def test_E008_cache_alias_missing():
+    message = only({"lol": {"STORES": [{"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "nope"}, FAKE]}}, "E008")
+    assert "PYOT['lol']['STORES'][0]['ALIAS']" in message.msg
+    assert "locmem" in message.hint
+
+
+@pytest.mark.parametrize("value", [-5, 1.5, "60", None, timedelta(seconds=-3)])
+def test_E009_bad_expiration_value(value):
+    message = only({"lol": {"STORES": [dict(MEMORY, EXPIRATIONS={"*": 60, "match-v5.getMatch": value}), FAKE]}}, "E009")
+    assert "PYOT['lol']['STORES'][0]['EXPIRATIONS']['match-v5.getMatch']" in message.msg
+
+
+def test_E009_expirations_not_a_dict():
+    only({"lol": {"STORES": [dict(MEMORY, EXPIRATIONS=[60]), FAKE]}}, "E009")
+
+
+def test_E010_expiration_key_not_a_method_of_the_game():
+    message = only({"lol": {"STORES": [dict(MEMORY, EXPIRATIONS={"match-v5.getMatchh": 60}), FAKE]}}, "E010")
+    assert "match-v5.getMatch" in message.hint
+    # A TFT operation is not a method of the lol game.
+    only({"lol": {"STORES": [dict(MEMORY, EXPIRATIONS={"tft-match-v1.getMatch": 60}), FAKE]}}, "E010")
+
+
+def test_E011_bad_max_entries():
+    only({"lol": {"STORES": [dict(MEMORY, MAX_ENTRIES=0), FAKE]}}, "E011")
+
+
+@pytest.mark.parametrize("model", ["pyot_django.Pipeline", "nope.Model", "auth.User", "x"])
+def test_E012_orm_model_not_a_concrete_entry_model(model):
+    only({"lol": {"STORES": [{"BACKEND": "pyot_django.stores.DjangoORM", "MODEL": model}, FAKE]}}, "E012")
+
+
+def test_W001_service_store_not_last():
+    message = only({"lol": {"STORES": [FAKE, MEMORY]}}, "W001")
+    assert message.level == checks.WARNING
+
+
+def test_W002_cache_store_that_caches_nothing():
+    message = only({"lol": {"STORES": [dict(MEMORY, EXPIRATIONS={"*": 0}), FAKE]}}, "W002")
+    assert message.level == checks.WARNING
+
+
+def test_manage_py_check_reports_the_exact_key():
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.settings_bad_pyot")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "pyot_django.E008" in result.stderr
+    assert "PYOT['lol']['STORES'][0]['ALIAS']" in result.stderr
+    ok = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=root,
+        env=dict(os.environ, DJANGO_SETTINGS_MODULE="tests.settings"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stderr
