@@ -8,21 +8,21 @@ so callers can branch on them. No exception message ever contains an API key.
 from __future__ import annotations
 
 __all__ = [
-    "PyotError",
-    "ImproperlyConfiguredPipeline",
-    "NotFound",
-    "NotFindable",
-    "RiotError",
     "BadRequest",
-    "Unauthorized",
     "Forbidden",
+    "ImproperlyConfiguredPipeline",
     "MethodNotAllowed",
-    "UnsupportedMediaType",
+    "NotFindable",
+    "NotFound",
+    "ParameterError",
+    "PyotError",
     "RateLimited",
+    "RiotError",
+    "RoutingError",
     "ServerError",
     "Timeout",
-    "RoutingError",
-    "ParameterError",
+    "Unauthorized",
+    "UnsupportedMediaType",
     "error_for_status",
 ]
 

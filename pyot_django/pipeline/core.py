@@ -8,7 +8,10 @@ concurrent gets of one token in one event loop share one lookup.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -16,6 +19,7 @@ import orjson
 from ..exceptions import NotFindable, NotFound, PyotError
 from ..stores.base import CacheStore, Store
 from .health import StoreHealth
+from .trace import LookupRecord, current_trace
 
 if TYPE_CHECKING:
     import httpx
@@ -23,6 +27,10 @@ if TYPE_CHECKING:
     from .token import PipelineToken
 
 __all__ = ["Pipeline"]
+
+# Set by a lookup while a trace is active: the index of the store that answered.
+_supplier: ContextVar[int | None] = ContextVar("pyot_django_supplier", default=None)
+_SHARED = -1
 
 _PASS_ON = (NotFound, NotFindable, NotImplementedError)
 
@@ -78,6 +86,59 @@ class Pipeline:
 
     async def get(self, token: PipelineToken, sid: str | None = None) -> Any:
         """The object for ``token`` from the first store that has it; ``NotFound`` if none."""
+        trace = current_trace.get()
+        if trace is None:
+            return await self._get(token, sid)
+        started = time.perf_counter()
+        try:
+            value = await self._get(token, sid)
+        except Exception as exc:
+            trace.add(self._record(token, None, started, error=f"{type(exc).__name__}: {exc}"))
+            raise
+        supplier = _supplier.get()
+        record = self._record(token, supplier if supplier is not None and supplier >= 0 else None, started)
+        if supplier == _SHARED:
+            record = replace(record, shared=True, store_name="in-flight lookup")
+        trace.add(record)
+        return value
+
+    def _record(
+        self, token: PipelineToken, index: int | None, started: float, error: str | None = None
+    ) -> LookupRecord:
+        return LookupRecord(
+            pipeline=self.model,
+            method=token.method,
+            server=token.server,
+            key=token.stringify,
+            store_index=index,
+            store_name=None if index is None else self.stores[index].name,
+            seconds=time.perf_counter() - started,
+            error=error,
+        )
+
+    async def fetch(self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any) -> Any:
+        """Get by operation id and named parameters, checked against the catalogue first.
+
+        ``await lol.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)``; a
+        missing, extra or misspelled parameter, an unknown operation or a server that
+        does not fit its routing raise before any store is asked.
+        """
+        return await self.get(self.token(method, server, queries=queries, **params))
+
+    def token(
+        self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any
+    ) -> PipelineToken:
+        """A checked ``PipelineToken`` for this pipeline's game (see ``fetch``)."""
+        from ..riot import build_path, check_query, check_server, get_endpoint
+        from .token import PipelineToken
+
+        endpoint = get_endpoint(self.model, method)
+        check_server(endpoint, server)
+        build_path(endpoint, params)
+        check_query(endpoint, queries or {})
+        return PipelineToken(self.model, server, method, params, queries or {})
+
+    async def _get(self, token: PipelineToken, sid: str | None = None) -> Any:
         loop = asyncio.get_running_loop()
         key = (loop, token.stringify)
         inflight = self._inflight
@@ -87,6 +148,8 @@ class Pipeline:
                 await asyncio.shield(flight.future)
             except _LeaderGone:
                 continue
+            if current_trace.get() is not None:
+                _supplier.set(_SHARED)
             return orjson.loads(flight.raw)
         flight = inflight[key] = _Flight(loop.create_future())
         try:
@@ -142,6 +205,8 @@ class Pipeline:
                     health.errors += 1
                     raise
             health.hits += 1
+            if current_trace.get() is not None:
+                _supplier.set(index)
             if index:
                 await self._sink(token, value, index)
             return value

@@ -1,0 +1,59 @@
+"""Which store answered each lookup, and how long it took.
+
+``with trace_lookups() as trace:`` records every ``Pipeline.get`` made in the
+block (in this task and the tasks it starts), so a view can show the
+Memory → Cache → ORM → Riot path of each piece of data. Outside such a block the
+only cost is one context-variable read per lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+__all__ = ["LookupRecord", "Trace", "current_trace", "trace_lookups"]
+
+
+@dataclass(frozen=True)
+class LookupRecord:
+    """One lookup: the token's key, the store that supplied it (None: failed), and timing."""
+
+    pipeline: str
+    method: str
+    server: str
+    key: str
+    store_index: int | None
+    store_name: str | None
+    seconds: float
+    error: str | None = None
+    shared: bool = False  # answered by another caller's in-flight lookup
+
+
+@dataclass
+class Trace:
+    records: list[LookupRecord] = field(default_factory=list)
+
+    def add(self, record: LookupRecord) -> None:
+        self.records.append(record)
+
+    def by_store(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self.records:
+            name = record.store_name or "error"
+            counts[name] = counts.get(name, 0) + 1
+        return counts
+
+
+current_trace: ContextVar[Trace | None] = ContextVar("pyot_django_trace", default=None)
+
+
+@contextmanager
+def trace_lookups() -> Iterator[Trace]:
+    trace = Trace()
+    reset = current_trace.set(trace)
+    try:
+        yield trace
+    finally:
+        current_trace.reset(reset)
