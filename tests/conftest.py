@@ -1,10 +1,46 @@
-"""Shared fixtures: real Redis (fails loudly when down), pipelines from settings."""
+"""Shared fixtures: real Redis (fails loudly when down), the Riot emulator, key-leak watch."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 import redis
 from django.conf import settings
+
+from tests.helpers import SECRET_KEYS
+
+pytest_plugins = ["pyot_django.testing.pytest_plugin"]
+
+
+class _KeyLeakWatch(logging.Handler):
+    """Sees every log record of the run at DEBUG and remembers any that shows an API key."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += repr(record.exc_info[1])
+        for key in SECRET_KEYS:
+            if key in text:
+                self.leaks.append(f"{record.name}: {text[:200]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _api_keys_never_logged():
+    """Across the whole suite, at DEBUG on every logger, no record contains an API key."""
+    watch = _KeyLeakWatch()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(watch)
+    root.setLevel(logging.DEBUG)
+    yield watch
+    root.removeHandler(watch)
+    root.setLevel(previous)
+    assert watch.leaks == [], f"API key found in log records: {watch.leaks[:3]}"
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,31 @@ from pyot_django.pipeline import Pipeline, PipelineToken, build_pipelines
 
 FAKE = "tests.fakes.FakeService"
 
+# Recognisable fake keys: the suite asserts they never reach a log line, page or message.
+API_KEY = "RGAPI-11111111-2222-3333-4444-secretkey0001"
+OTHER_API_KEY = "RGAPI-55555555-6666-7777-8888-secretkey0002"
+SECRET_KEYS = (API_KEY, OTHER_API_KEY)
+
+
+def riot_store(base_url: str, api_key: str = API_KEY, **options: Any) -> dict[str, Any]:
+    """A RiotAPI store entry pointed at the emulator (fast retries unless told otherwise)."""
+    store: dict[str, Any] = {
+        "BACKEND": "pyot_django.stores.RiotAPI",
+        "API_KEY": api_key,
+        "BASE_URL": base_url,
+        "TIMEOUT": 2,
+        "ERROR_HANDLING": {
+            429: ("E", [0.05, 3]),
+            500: ("R", [2]),
+            502: ("E", [0.05, 2]),
+            503: ("E", [0.05, 3]),
+            504: ("E", [0.05, 2]),
+        },
+    }
+    store.update(options)
+    return store
+
+
 CACHE_STORES: dict[str, dict[str, Any]] = {
     "memory": {"BACKEND": "pyot_django.stores.Memory"},
     "locmem": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "locmem"},
