@@ -21,7 +21,7 @@ from pyot_django.exceptions import (
     Unauthorized,
 )
 from pyot_django.pipeline import PipelineToken
-from pyot_django.riot import ENDPOINTS, PLATFORMS, REGIONS, VAL_PLATFORMS, endpoints_for_game
+from pyot_django.riot import ENDPOINTS, endpoints_for_game
 from tests.helpers import API_KEY, CACHE_STORES, OTHER_API_KEY, make_pipeline, riot_store
 
 NO_LIMITER = {"RATE_LIMITER": None}
