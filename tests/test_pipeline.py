@@ -275,3 +275,32 @@ async def test_two_api_keys_never_share_cache_entries(redis_url):
 
 def teardown_module() -> None:
     FakeService.instances.clear()
+
+
+@pytest.mark.parametrize("kind", ["memory", "locmem", "redis", "orm"])
+def test_get_sync_reads_caches_without_a_loop_and_fetches_on_a_miss(kind, redis_url):
+    pipeline = make_pipeline(CACHE_STORES["memory"], CACHE_STORES[kind], {"BACKEND": FAKE})
+    token = summoner_token(f"sync-path-{kind}")
+    first = pipeline.get_sync(token)  # a miss: fetched through the async path and sunk
+    assert first["id"] == f"sync-path-{kind}"
+    assert pipeline.stores[-1].calls == 1
+    async_to_sync(pipeline.stores[0].clear)()
+    from pyot_django.pipeline.trace import trace_lookups
+
+    with trace_lookups() as trace:
+        second = pipeline.get_sync(token)
+    assert second == first
+    assert pipeline.stores[-1].calls == 1
+    assert trace.records[0].store_index == 1
+    # A hit further down sinks into the stores before it.
+    assert async_to_sync(pipeline.stores[0].contains)(token)
+    second["n"].append(9)
+    assert pipeline.get_sync(token)["n"] == [1, 2, 3]
+    async_to_sync(pipeline.clear)()
+
+
+def test_get_sync_treats_a_failing_cache_as_a_miss():
+    down = {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "redis_down"}
+    pipeline = make_pipeline(down, {"BACKEND": FAKE})
+    assert pipeline.get_sync(summoner_token("sync-down"))["id"] == "sync-down"
+    assert pipeline.health[0].failing

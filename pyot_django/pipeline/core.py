@@ -138,6 +138,45 @@ class Pipeline:
         check_query(endpoint, queries or {})
         return PipelineToken(self.model, server, method, params, queries or {})
 
+    def get_sync(self, token: PipelineToken, sid: str | None = None) -> Any:
+        """``get`` for sync code (WSGI views, Celery tasks, commands) without an event loop per hit.
+
+        ``async_to_sync(pipeline.get)`` starts a thread and an event loop for every call
+        (~250 µs before any store is asked). Here the cache stores are read with their
+        blocking APIs in the calling thread; only a miss in all of them goes through
+        ``async_to_sync(self.get)``, which fetches, shares in-flight lookups and sinks.
+        """
+        trace = current_trace.get()
+        started = time.perf_counter() if trace is not None else 0.0
+        for index, store in enumerate(self.stores):
+            if store.kind != "cache":
+                break
+            health = self.health[index]
+            if health.failing and health.cooling_down():
+                continue
+            try:
+                value = store.get_sync(token)
+            except NotImplementedError:
+                break  # this store reads only asynchronously: let the async path walk them all
+            except (NotFound, NotFindable):
+                continue
+            except Exception as exc:
+                health.failed("get", exc)
+                continue
+            if health.failing:
+                health.recovered()
+            health.hits += 1
+            if index:
+                from asgiref.sync import async_to_sync
+
+                async_to_sync(self._sink)(token, value, index)
+            if trace is not None:
+                trace.add(self._record(token, index, started))
+            return value
+        from asgiref.sync import async_to_sync
+
+        return async_to_sync(self.get)(token, sid)
+
     async def _get(self, token: PipelineToken, sid: str | None = None) -> Any:
         loop = asyncio.get_running_loop()
         key = (loop, token.stringify)

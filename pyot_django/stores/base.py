@@ -85,6 +85,10 @@ class Store:
     async def set(self, token: PipelineToken, value: Any) -> None:
         raise NotImplementedError
 
+    def get_sync(self, token: PipelineToken) -> Any:
+        """A blocking read for sync callers; stores without one are read through ``get``."""
+        raise NotImplementedError
+
     async def post(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
         raise NotImplementedError
 

@@ -58,15 +58,24 @@ class Memory(CacheStore):
         return problems
 
     async def get(self, token: PipelineToken, session: httpx.AsyncClient | None = None) -> Any:
+        return self.get_sync(token)
+
+    def get_sync(self, token: PipelineToken) -> Any:
+        # Threads (WSGI workers, async_to_sync callers) share this dict: each step is one
+        # atomic dict operation and tolerates another thread having evicted the key.
         key = token.stringify
-        entry = self._data.get(key)
+        data = self._data
+        entry = data.get(key)
         if entry is None:
             raise NotFound
         expires_at = entry[0]
         if expires_at is not None and expires_at <= _monotonic():
-            del self._data[key]
+            data.pop(key, None)
             raise NotFound
-        self._data.move_to_end(key)
+        try:
+            data.move_to_end(key)
+        except KeyError:
+            pass
         return _loads(entry[1])
 
     async def set(self, token: PipelineToken, value: Any) -> None:
@@ -82,9 +91,12 @@ class Memory(CacheStore):
         data = self._data
         key = token.stringify
         data[key] = (None if ttl < 0 else _monotonic() + ttl, raw)
-        data.move_to_end(key)
-        while len(data) > self.max_entries:
-            data.popitem(last=False)
+        try:
+            data.move_to_end(key)
+            while len(data) > self.max_entries:
+                data.popitem(last=False)
+        except KeyError:
+            pass  # another thread evicted concurrently; the bound still holds
 
     async def clear(self) -> int:
         count = len(self._data)
@@ -95,7 +107,7 @@ class Memory(CacheStore):
         now = _monotonic()
         expired = [key for key, (expires_at, _) in self._data.items() if expires_at is not None and expires_at <= now]
         for key in expired:
-            del self._data[key]
+            self._data.pop(key, None)
         return len(expired)
 
     async def delete(self, token: PipelineToken) -> bool:
