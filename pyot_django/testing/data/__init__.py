@@ -54,8 +54,22 @@ from .matchlist import MATCHES
 __all__ = ["OPERATIONS", "DataNotFound", "clear_caches", "generate", "generate_bytes"]
 
 _HANDLERS: dict[str, Handler] = {}
-for _module in (account, summoner, league, mastery, matchlist, match, timeline, spectator, tft, lor,
-                val, tournament, status, misc):
+for _module in (
+    account,
+    summoner,
+    league,
+    mastery,
+    matchlist,
+    match,
+    timeline,
+    spectator,
+    tft,
+    lor,
+    val,
+    tournament,
+    status,
+    misc,
+):
     _HANDLERS.update(_module.HANDLERS)
 
 OPERATIONS: frozenset[str] = frozenset(_HANDLERS)
@@ -63,10 +77,12 @@ OPERATIONS: frozenset[str] = frozenset(_HANDLERS)
 _Query = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _run(operation: str, server: str, path: tuple[tuple[str, str], ...], query: _Query, body: bytes,
-         api_key: str) -> bytes:
-    req = Request(operation, server, dict(path), {k: list(v) for k, v in query}, orjson.loads(body) if body else None,
-                  api_key)
+def _run(
+    operation: str, server: str, path: tuple[tuple[str, str], ...], query: _Query, body: bytes, api_key: str
+) -> bytes:
+    req = Request(
+        operation, server, dict(path), {k: list(v) for k, v in query}, orjson.loads(body) if body else None, api_key
+    )
     result = _HANDLERS[operation].fn(req)
     # ``None`` (the PUT) is an empty body, not the JSON literal ``null``.
     return b"" if result is None else orjson.dumps(result)
@@ -74,8 +90,15 @@ def _run(operation: str, server: str, path: tuple[tuple[str, str], ...], query: 
 
 def _make_cached(maxsize: int):  # type: ignore[no-untyped-def]
     @lru_cache(maxsize=maxsize)
-    def cached(operation: str, server: str, path: tuple[tuple[str, str], ...], query: _Query, body: bytes,
-               api_key: str, context: object) -> bytes:
+    def cached(
+        operation: str,
+        server: str,
+        path: tuple[tuple[str, str], ...],
+        query: _Query,
+        body: bytes,
+        api_key: str,
+        context: object,
+    ) -> bytes:
         # ``context`` only separates cache entries; the handler re-reads the state it stands for.
         return _run(operation, server, path, query, body, api_key)
 
@@ -86,8 +109,14 @@ def _make_cached(maxsize: int):  # type: ignore[no-untyped-def]
 _CACHED = {op: _make_cached(h.cache) for op, h in _HANDLERS.items() if h.cache}
 
 
-def generate_bytes(operation_id: str, server: str, path_params: dict[str, str], query: dict[str, list[str]],
-                   body: object | None, api_key: str) -> bytes:
+def generate_bytes(
+    operation_id: str,
+    server: str,
+    path_params: dict[str, str],
+    query: dict[str, list[str]],
+    body: object | None,
+    api_key: str,
+) -> bytes:
     """The answer as JSON bytes (``b""`` for an empty 200). Raises ``DataNotFound`` (404) or
     ``KeyError`` (unknown operation)."""
     handler = _HANDLERS[operation_id]
@@ -103,8 +132,14 @@ def generate_bytes(operation_id: str, server: str, path_params: dict[str, str], 
     return cached(operation_id, server, path, q, raw_body, api_key, context)
 
 
-def generate(operation_id: str, server: str, path_params: dict[str, str], query: dict[str, list[str]],
-             body: object | None, api_key: str) -> object:
+def generate(
+    operation_id: str,
+    server: str,
+    path_params: dict[str, str],
+    query: dict[str, list[str]],
+    body: object | None,
+    api_key: str,
+) -> object:
     """The answer as a fresh JSON-ready object (safe to mutate). See ``generate_bytes``."""
     raw = generate_bytes(operation_id, server, path_params, query, body, api_key)
     return orjson.loads(raw) if raw else None

@@ -18,9 +18,21 @@ PLATFORMS_BY_REGION: dict[str, tuple[str, ...]] = {
 REGION_OF_PLATFORM: dict[str, str] = {p: r for r, ps in PLATFORMS_BY_REGION.items() for p in ps}
 # The tag Riot gives an account by default, per home platform.
 DEFAULT_TAG: dict[str, str] = {
-    "NA1": "NA1", "BR1": "BR1", "LA1": "LAN", "LA2": "LAS", "EUW1": "EUW", "EUN1": "EUNE",
-    "TR1": "TR1", "RU": "RU1", "ME1": "ME1", "KR": "KR1", "JP1": "JP1", "OC1": "OCE",
-    "SG2": "SG2", "TW2": "TW2", "VN2": "VN2",
+    "NA1": "NA1",
+    "BR1": "BR1",
+    "LA1": "LAN",
+    "LA2": "LAS",
+    "EUW1": "EUW",
+    "EUN1": "EUNE",
+    "TR1": "TR1",
+    "RU": "RU1",
+    "ME1": "ME1",
+    "KR": "KR1",
+    "JP1": "JP1",
+    "OC1": "OCE",
+    "SG2": "SG2",
+    "TW2": "TW2",
+    "VN2": "VN2",
 }
 VAL_SHARDS = ("ap", "br", "eu", "kr", "latam", "na")
 

@@ -7,8 +7,7 @@ import random
 from ._core import Handler, Request, check_not_found, q_int, q_str, rng, seed_int, uuid_from
 from .ids import platform_of, player
 
-TIERS = ("IRON", "BRONZE", "SILVER", "GOLD", "PLATINUM", "EMERALD", "DIAMOND", "MASTER", "GRANDMASTER",
-         "CHALLENGER")
+TIERS = ("IRON", "BRONZE", "SILVER", "GOLD", "PLATINUM", "EMERALD", "DIAMOND", "MASTER", "GRANDMASTER", "CHALLENGER")
 APEX = ("MASTER", "GRANDMASTER", "CHALLENGER")
 DIVISIONS = ("IV", "III", "II", "I")
 # Rough population share per tier: most players are Silver-Emerald.
@@ -119,12 +118,14 @@ def league_list(platform: str, queue: str, tier: str, key: str, lid: str | None 
         puuid, _, _ = player(("league", lid, i), key)
         r = rng("item", lid, i)
         base = {"CHALLENGER": 1000, "GRANDMASTER": 600, "MASTER": 0}.get(tier, 0)
-        items.append({
-            "puuid": puuid,
-            "leaguePoints": base + r.randint(0, 700) if apex else r.randint(0, 99),
-            "rank": "I" if apex else r.choice(DIVISIONS),
-            **_record(r),
-        })
+        items.append(
+            {
+                "puuid": puuid,
+                "leaguePoints": base + r.randint(0, 700) if apex else r.randint(0, 99),
+                "rank": "I" if apex else r.choice(DIVISIONS),
+                **_record(r),
+            }
+        )
     items.sort(key=lambda e: -int(e["leaguePoints"]))  # type: ignore[call-overload]
     names = ("Sion's Gladiators", "Zed's Shadows", "Jinx's Rockets", "Lux's Duelists", "Ahri's Hunters")
     return {
@@ -161,8 +162,15 @@ def top_rated_ladder(req: Request) -> object:
     for i in range(50):
         puuid, _, _ = player(("rated", platform, req.path["queue"], i), req.key_id)
         r = rng("rated", platform, i)
-        out.append({"puuid": puuid, "ratedTier": "ORANGE", "ratedRating": 9000 - i * 37 - r.randint(0, 30),
-                    "wins": r.randint(50, 900), "previousUpdateLadderPosition": max(1, i + 1 + r.randint(-5, 5))})
+        out.append(
+            {
+                "puuid": puuid,
+                "ratedTier": "ORANGE",
+                "ratedRating": 9000 - i * 37 - r.randint(0, 30),
+                "wins": r.randint(50, 900),
+                "previousUpdateLadderPosition": max(1, i + 1 + r.randint(-5, 5)),
+            }
+        )
     return out
 
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 from ._core import ANCHOR_MS, Handler, Request, b64id, check_not_found, iso_utc, rng, uuid_from
 from .ids import me_puuid, player, region_of
 
-FACTIONS = ("faction_Demacia_Name", "faction_Freljord_Name", "faction_Ionia_Name", "faction_Noxus_Name",
-            "faction_Piltover_Name", "faction_ShadowIsles_Name", "faction_Bilgewater_Name",
-            "faction_Targon_Name", "faction_Shurima_Name", "faction_BandleCity_Name", "faction_Jhin_Name")
+FACTIONS = (
+    "faction_Demacia_Name",
+    "faction_Freljord_Name",
+    "faction_Ionia_Name",
+    "faction_Noxus_Name",
+    "faction_Piltover_Name",
+    "faction_ShadowIsles_Name",
+    "faction_Bilgewater_Name",
+    "faction_Targon_Name",
+    "faction_Shurima_Name",
+    "faction_BandleCity_Name",
+    "faction_Jhin_Name",
+)
 SETS = ("01", "02", "03", "04", "05", "06")
 REGION_CODES = ("DE", "FR", "IO", "NX", "PZ", "SI", "BW", "MT", "SH", "BC")
 
@@ -21,8 +31,10 @@ def deck_code(*seed: object) -> str:
 def decks(req: Request) -> object:
     puuid = me_puuid(req.key_id)
     r = rng("decks", puuid)
-    return [{"id": uuid_from("deck", puuid, i), "name": f"Deck {i + 1}", "code": deck_code(puuid, i)}
-            for i in range(r.randint(1, 8))]
+    return [
+        {"id": uuid_from("deck", puuid, i), "name": f"Deck {i + 1}", "code": deck_code(puuid, i)}
+        for i in range(r.randint(1, 8))
+    ]
 
 
 def create_deck(req: Request) -> object:
@@ -58,9 +70,14 @@ def get_match(req: Request) -> object:
             "game_version": "live-green-5-10-21",
             "game_format": r.choice(("standard", "eternal")),
             "players": [
-                {"puuid": pu, "deck_id": uuid_from("deck", pu, 0), "deck_code": deck_code(pu, 0),
-                 "factions": r.sample(FACTIONS, 2), "game_outcome": "win" if i == winner else "loss",
-                 "order_of_play": i}
+                {
+                    "puuid": pu,
+                    "deck_id": uuid_from("deck", pu, 0),
+                    "deck_code": deck_code(pu, 0),
+                    "factions": r.sample(FACTIONS, 2),
+                    "game_outcome": "win" if i == winner else "loss",
+                    "order_of_play": i,
+                }
                 for i, pu in enumerate(puuids)
             ],
             "total_turn_count": r.randint(8, 40),

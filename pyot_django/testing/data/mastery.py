@@ -56,8 +56,9 @@ def _masteries(puuid: str) -> tuple[dict[str, object], ...]:
     count = r.randint(15, min(140, len(CHAMPION_IDS)))
     champions = r.sample(CHAMPION_IDS, count)
     # Pareto-ish points: a main or two with hundreds of thousands, then a long tail.
-    rows = [mastery(puuid, c, int(200 + 900_000 / (i + 1) ** 1.6 * r.uniform(0.6, 1.4)), r)
-            for i, c in enumerate(champions)]
+    rows = [
+        mastery(puuid, c, int(200 + 900_000 / (i + 1) ** 1.6 * r.uniform(0.6, 1.4)), r) for i, c in enumerate(champions)
+    ]
     rows.sort(key=lambda m: -int(m["championPoints"]))  # type: ignore[call-overload]
     return tuple(rows)
 

@@ -22,9 +22,23 @@ from .match_challenges import challenges
 from .match_core import MatchCore, Player, match_core, owner_of
 from .summoner import summoner
 
-PING_KINDS = ("allInPings", "assistMePings", "baitPings", "basicPings", "commandPings", "dangerPings",
-              "enemyMissingPings", "enemyVisionPings", "getBackPings", "holdPings", "needVisionPings",
-              "onMyWayPings", "pushPings", "retreatPings", "visionClearedPings")
+PING_KINDS = (
+    "allInPings",
+    "assistMePings",
+    "baitPings",
+    "basicPings",
+    "commandPings",
+    "dangerPings",
+    "enemyMissingPings",
+    "enemyVisionPings",
+    "getBackPings",
+    "holdPings",
+    "needVisionPings",
+    "onMyWayPings",
+    "pushPings",
+    "retreatPings",
+    "visionClearedPings",
+)
 
 
 def _headline(r: random.Random, p: Player, core: MatchCore) -> dict[str, int]:
@@ -72,15 +86,15 @@ def _perks(r: random.Random) -> dict[str, object]:
     return {
         "statPerks": {"defense": defense, "flex": flex, "offense": offense},
         "styles": [
-            {"description": "primaryStyle", "selections": [sel(r.choice(row)) for row in prim_rows],
-             "style": primary},
+            {"description": "primaryStyle", "selections": [sel(r.choice(row)) for row in prim_rows], "style": primary},
             {"description": "subStyle", "selections": [sel(r.choice(row)) for row in sec_rows], "style": secondary},
         ],
     }
 
 
-def _participant(core: MatchCore, p: Player, s: dict[str, int], team: dict[str, int],
-                 first_blood: tuple[int, int]) -> dict[str, object]:
+def _participant(
+    core: MatchCore, p: Player, s: dict[str, int], team: dict[str, int], first_blood: tuple[int, int]
+) -> dict[str, object]:
     r = rng("participant", core.match_id, p.participant_id)
     duration = core.duration_s
     win = p.team_id == core.winner
@@ -219,18 +233,25 @@ def _participant(core: MatchCore, p: Player, s: dict[str, int], team: dict[str, 
 
 def _team(core: MatchCore, team_id: int, kills: int, r: random.Random) -> dict[str, object]:
     win = team_id == core.winner
-    bans = [] if core.game_mode != "CLASSIC" else [
-        {"championId": c, "pickTurn": t + (1 if team_id == 100 else 6)}
-        for t, c in enumerate(r.sample(CHAMPION_IDS, 5))
-    ]
+    bans = (
+        []
+        if core.game_mode != "CLASSIC"
+        else [
+            {"championId": c, "pickTurn": t + (1 if team_id == 100 else 6)}
+            for t, c in enumerate(r.sample(CHAMPION_IDS, 5))
+        ]
+    )
 
     def obj(kills_: int) -> dict[str, object]:
         return {"first": kills_ > 0 and r.random() < 0.6, "kills": kills_}
 
     return {
         "bans": bans,
-        "feats": {"EPIC_MONSTER_KILL": {"featState": r.randint(0, 3)}, "FIRST_BLOOD": {"featState": r.randint(0, 3)},
-                  "FIRST_TURRET": {"featState": r.randint(0, 3)}},
+        "feats": {
+            "EPIC_MONSTER_KILL": {"featState": r.randint(0, 3)},
+            "FIRST_BLOOD": {"featState": r.randint(0, 3)},
+            "FIRST_TURRET": {"featState": r.randint(0, 3)},
+        },
         "objectives": {
             "atakhan": obj(int(win and r.random() < 0.4)),
             "baron": obj(r.randint(0, 2) if win else r.randint(0, 1)),
@@ -254,8 +275,9 @@ def build_match(core: MatchCore) -> dict[str, object]:
         totals[team_id] = {k: sum(h[k] for h in members) for k in ("kills", "damage_to_champions", "damage_taken")}
     r = rng("teams", core.match_id)
     first_blood = (r.randint(1, 10), r.randint(1, 10))
-    participants = [_participant(core, p, h, totals[p.team_id], first_blood)
-                    for p, h in zip(core.players, heads, strict=True)]
+    participants = [
+        _participant(core, p, h, totals[p.team_id], first_blood) for p, h in zip(core.players, heads, strict=True)
+    ]
     return {
         "metadata": {
             "dataVersion": "2",

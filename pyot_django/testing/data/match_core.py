@@ -86,8 +86,17 @@ def match_core(match_id: str, server: str, key: str, seed: MatchSeed | None) -> 
         champ = champions[i]
         players.append(Player(i + 1, puuid, name, tag, team, position, champ, CHAMPION_NAME[champ]))
     return MatchCore(
-        match_id=match_id, platform=platform, game_id=game_id, queue=queue, map_id=map_id,
-        game_mode=mode, game_type=game_type, version=r.choice(GAME_VERSIONS),
-        creation_ms=creation, start_ms=creation + r.randint(20_000, 90_000), duration_s=duration,
-        winner=r.choice((100, 200)), players=tuple(players),
+        match_id=match_id,
+        platform=platform,
+        game_id=game_id,
+        queue=queue,
+        map_id=map_id,
+        game_mode=mode,
+        game_type=game_type,
+        version=r.choice(GAME_VERSIONS),
+        creation_ms=creation,
+        start_ms=creation + r.randint(20_000, 90_000),
+        duration_s=duration,
+        winner=r.choice((100, 200)),
+        players=tuple(players),
     )

@@ -35,8 +35,9 @@ def _stream_queue(puuid: str, stream: str, queues: tuple[int, ...] | None, i: in
     return r.choices([q for q, _ in HISTORY_MIX], [w for _, w in HISTORY_MIX])[0]
 
 
-def list_ids(puuid: str, region: str, key: str, query: dict[str, list[str]], id_base: int,
-             prefix_for: str | None = None) -> list[str]:
+def list_ids(
+    puuid: str, region: str, key: str, query: dict[str, list[str]], id_base: int, prefix_for: str | None = None
+) -> list[str]:
     """The ``start``..``start+count`` slice of a player's history, newest first.
 
     A *stream* (the queue/type filter) picks both ids and queues, so a filtered list is as long as

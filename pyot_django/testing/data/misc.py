@@ -7,28 +7,70 @@ from .ids import platform_of, player
 from .lol_static import CHAMPION_IDS
 
 LEVELS = ("IRON", "BRONZE", "SILVER", "GOLD", "PLATINUM", "DIAMOND", "MASTER", "GRANDMASTER", "CHALLENGER")
-CHALLENGE_IDS = (0, 1, 2, 3, 4, 5, 101000, 101001, 101101, 101102, 101103, 101104, 101105, 101106,
-                 101107, 101108, 101200, 101201, 101202, 101203, 101204, 101205, 101206, 101300,
-                 101301, 101302, 101303, 101304, 101305, 101306, 101307, 101308, 103000, 103001)
+CHALLENGE_IDS = (
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    101000,
+    101001,
+    101101,
+    101102,
+    101103,
+    101104,
+    101105,
+    101106,
+    101107,
+    101108,
+    101200,
+    101201,
+    101202,
+    101203,
+    101204,
+    101205,
+    101206,
+    101300,
+    101301,
+    101302,
+    101303,
+    101304,
+    101305,
+    101306,
+    101307,
+    101308,
+    103000,
+    103001,
+)
 CATEGORIES = ("COLLECTION", "EXPERTISE", "IMAGINATION", "TEAMWORK", "VETERANCY")
 POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY")
 
 
 def champion_rotation(req: Request) -> object:
     r = rng("rotation", platform_of(req.server))
-    return {"maxNewPlayerLevel": 10, "freeChampionIds": sorted(r.sample(CHAMPION_IDS, 20)),
-            "freeChampionIdsForNewPlayers": sorted(r.sample(CHAMPION_IDS, 20))}
+    return {
+        "maxNewPlayerLevel": 10,
+        "freeChampionIds": sorted(r.sample(CHAMPION_IDS, 20)),
+        "freeChampionIdsForNewPlayers": sorted(r.sample(CHAMPION_IDS, 20)),
+    }
 
 
 # ---- clash ----
 
+
 def _tournament(tid: int) -> dict[str, object]:
     r = rng("clash-tournament", tid)
     start = ANCHOR_MS + r.randint(1, 20) * 86_400_000
-    return {"id": tid, "themeId": r.randint(1, 40), "nameKey": r.choice(("bilgewater", "ionia", "shurima")),
-            "nameKeySecondary": f"day_{r.randint(1, 4)}",
-            "schedule": [{"id": tid * 10 + 1, "registrationTime": start - 4 * 86_400_000, "startTime": start,
-                          "cancelled": False}]}
+    return {
+        "id": tid,
+        "themeId": r.randint(1, 40),
+        "nameKey": r.choice(("bilgewater", "ionia", "shurima")),
+        "nameKeySecondary": f"day_{r.randint(1, 4)}",
+        "schedule": [
+            {"id": tid * 10 + 1, "registrationTime": start - 4 * 86_400_000, "startTime": start, "cancelled": False}
+        ],
+    }
 
 
 def _team_id(seed: object) -> str:
@@ -41,8 +83,14 @@ def clash_players(req: Request) -> object:
     r = rng("clash-player", puuid)
     if r.random() < 0.5:
         return []
-    return [{"puuid": puuid, "teamId": _team_id(puuid), "position": r.choice(POSITIONS),
-             "role": r.choice(("CAPTAIN", "MEMBER"))}]
+    return [
+        {
+            "puuid": puuid,
+            "teamId": _team_id(puuid),
+            "position": r.choice(POSITIONS),
+            "role": r.choice(("CAPTAIN", "MEMBER")),
+        }
+    ]
 
 
 def clash_team(req: Request) -> object:
@@ -50,11 +98,19 @@ def clash_team(req: Request) -> object:
     team_id = req.path["teamId"]
     r = rng("clash-team", team_id)
     members = [player(("clash", team_id, i), req.key_id)[0] for i in range(5)]
-    return {"id": team_id, "tournamentId": 2000 + seed_int("ct", team_id) % 50, "name": f"Team {team_id[:6]}",
-            "iconId": r.randint(1, 80), "tier": r.randint(1, 4), "captain": members[0],
-            "abbreviation": team_id[:3].upper(),
-            "players": [{"puuid": pu, "position": POSITIONS[i], "role": "CAPTAIN" if i == 0 else "MEMBER"}
-                        for i, pu in enumerate(members)]}
+    return {
+        "id": team_id,
+        "tournamentId": 2000 + seed_int("ct", team_id) % 50,
+        "name": f"Team {team_id[:6]}",
+        "iconId": r.randint(1, 80),
+        "tier": r.randint(1, 4),
+        "captain": members[0],
+        "abbreviation": team_id[:3].upper(),
+        "players": [
+            {"puuid": pu, "position": POSITIONS[i], "role": "CAPTAIN" if i == 0 else "MEMBER"}
+            for i, pu in enumerate(members)
+        ],
+    }
 
 
 def clash_tournaments(req: Request) -> object:
@@ -76,13 +132,23 @@ def clash_tournament_by_id(req: Request) -> object:
 
 # ---- lol-challenges ----
 
+
 def _config(cid: int) -> dict[str, object]:
     r = rng("challenge", cid)
     base = r.choice((1, 5, 10, 50, 100))
-    return {"id": cid, "localizedNames": {"en_US": {"name": f"Challenge {cid}", "shortDescription": "Do the thing",
-                                                    "description": "Do the thing, many times"}},
-            "state": "ENABLED", "leaderboard": cid > 100_000 and r.random() < 0.4,
-            "thresholds": {lvl: float(base * (i + 1) ** 2) for i, lvl in enumerate(LEVELS)}}
+    return {
+        "id": cid,
+        "localizedNames": {
+            "en_US": {
+                "name": f"Challenge {cid}",
+                "shortDescription": "Do the thing",
+                "description": "Do the thing, many times",
+            }
+        },
+        "state": "ENABLED",
+        "leaderboard": cid > 100_000 and r.random() < 0.4,
+        "thresholds": {lvl: float(base * (i + 1) ** 2) for i, lvl in enumerate(LEVELS)},
+    }
 
 
 def challenge_percentiles(cid: int) -> dict[str, float]:
@@ -142,18 +208,31 @@ def player_data(req: Request) -> object:
         return {"level": level, "current": r.randint(0, cap), "max": cap, "percentile": round(r.random(), 4)}
 
     return {
-        "challenges": [{"challengeId": c, "percentile": round(r.random(), 4), "level": r.choice(LEVELS[:6]),
-                        "value": float(r.randint(0, 500)), "achievedTime": ANCHOR_MS - r.randrange(10**10)}
-                       for c in CHALLENGE_IDS if r.random() < 0.7],
-        "preferences": {"bannerAccent": "2", "title": str(r.randint(0, 999999)),
-                        "challengeIds": r.sample(CHALLENGE_IDS, 3),
-                        "crestBorder": "1", "prestigeCrestBorderLevel": r.randint(0, 5)},
+        "challenges": [
+            {
+                "challengeId": c,
+                "percentile": round(r.random(), 4),
+                "level": r.choice(LEVELS[:6]),
+                "value": float(r.randint(0, 500)),
+                "achievedTime": ANCHOR_MS - r.randrange(10**10),
+            }
+            for c in CHALLENGE_IDS
+            if r.random() < 0.7
+        ],
+        "preferences": {
+            "bannerAccent": "2",
+            "title": str(r.randint(0, 999999)),
+            "challengeIds": r.sample(CHALLENGE_IDS, 3),
+            "crestBorder": "1",
+            "prestigeCrestBorderLevel": r.randint(0, 5),
+        },
         "totalPoints": points(r.choice(LEVELS[:6]), 20_000),
         "categoryPoints": {c: points(r.choice(LEVELS[:6]), 5_000) for c in CATEGORIES},
     }
 
 
 # ---- riftbound ----
+
 
 def riftbound(req: Request) -> object:
     r = rng("riftbound")
@@ -162,17 +241,32 @@ def riftbound(req: Request) -> object:
     for s, set_name in (("OGN", "Origins"), ("OGS", "Proving Grounds")):
         cards = []
         for n in range(1, 41):
-            cards.append({
-                "id": f"{s}-{n:03d}", "collectorNumber": n, "set": s, "name": f"{set_name} Card {n}",
-                "description": "Deal 2 to a unit.", "type": r.choice(("Unit", "Spell", "Gear", "Champion")),
-                "rarity": r.choice(("Common", "Uncommon", "Rare", "Epic")), "faction": r.choice(factions),
-                "stats": {"energy": r.randint(0, 7), "might": r.randint(0, 8), "cost": r.randint(0, 7),
-                          "power": r.randint(0, 3)},
-                "keywords": r.sample(("Accelerate", "Assault", "Deflect", "Ganking", "Shield", "Tank"), 2),
-                "art": {"thumbnailURL": f"https://cdn.example.com/riftbound/{s}-{n:03d}-thumb.png",
-                        "fullURL": f"https://cdn.example.com/riftbound/{s}-{n:03d}.png", "artist": "Riot Artist"},
-                "flavorText": "", "tags": [],
-            })
+            cards.append(
+                {
+                    "id": f"{s}-{n:03d}",
+                    "collectorNumber": n,
+                    "set": s,
+                    "name": f"{set_name} Card {n}",
+                    "description": "Deal 2 to a unit.",
+                    "type": r.choice(("Unit", "Spell", "Gear", "Champion")),
+                    "rarity": r.choice(("Common", "Uncommon", "Rare", "Epic")),
+                    "faction": r.choice(factions),
+                    "stats": {
+                        "energy": r.randint(0, 7),
+                        "might": r.randint(0, 8),
+                        "cost": r.randint(0, 7),
+                        "power": r.randint(0, 3),
+                    },
+                    "keywords": r.sample(("Accelerate", "Assault", "Deflect", "Ganking", "Shield", "Tank"), 2),
+                    "art": {
+                        "thumbnailURL": f"https://cdn.example.com/riftbound/{s}-{n:03d}-thumb.png",
+                        "fullURL": f"https://cdn.example.com/riftbound/{s}-{n:03d}.png",
+                        "artist": "Riot Artist",
+                    },
+                    "flavorText": "",
+                    "tags": [],
+                }
+            )
         sets.append({"id": s, "name": set_name, "cards": cards})
     return {"game": "riftbound", "version": "1.0.0", "lastUpdated": "2025-06-01T00:00:00.000Z", "sets": sets}
 

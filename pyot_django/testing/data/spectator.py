@@ -49,7 +49,8 @@ def _game(req: Request, tft: bool) -> dict[str, object]:
             entry["bot"] = False
             entry["perks"] = {
                 "perkIds": [r.choice(row) for row in RUNE_TREES[style]]
-                + [r.choice(row) for row in RUNE_TREES[sub][1:3]] + [5008, 5008, 5001],
+                + [r.choice(row) for row in RUNE_TREES[sub][1:3]]
+                + [5008, 5008, 5001],
                 "perkStyle": style,
                 "perkSubStyle": sub,
             }
@@ -64,7 +65,9 @@ def _game(req: Request, tft: bool) -> dict[str, object]:
         "participants": participants,
         "observers": {"encryptionKey": b64id(32, "observer", game_id)},
         "platformId": platform,
-        "bannedChampions": [] if tft else [
+        "bannedChampions": []
+        if tft
+        else [
             {"championId": c, "teamId": 100 if t < 5 else 200, "pickTurn": t + 1}
             for t, c in enumerate(r.sample(CHAMPION_IDS, 10))
         ],

@@ -16,15 +16,17 @@ def _status(r: random.Random, maintenance: bool) -> dict[str, object]:
     entry: dict[str, object] = {
         "id": r.randint(1000, 99999),
         "titles": [{"locale": "en_US", "content": title}],
-        "updates": [{
-            "id": r.randint(1000, 99999),
-            "author": "Riot Games",
-            "publish": True,
-            "publish_locations": ["riotclient", "riotstatus", "game"],
-            "translations": [{"locale": "en_US", "content": body}],
-            "created_at": iso_utc(created),
-            "updated_at": iso_utc(created + 600_000),
-        }],
+        "updates": [
+            {
+                "id": r.randint(1000, 99999),
+                "author": "Riot Games",
+                "publish": True,
+                "publish_locations": ["riotclient", "riotstatus", "game"],
+                "translations": [{"locale": "en_US", "content": body}],
+                "created_at": iso_utc(created),
+                "updated_at": iso_utc(created + 600_000),
+            }
+        ],
         "created_at": iso_utc(created),
         "archive_at": iso_utc(created + 86_400_000),
         "updated_at": iso_utc(created + 600_000),
@@ -52,6 +54,10 @@ def platform_data(req: Request) -> object:
 
 HANDLERS: dict[str, Handler] = {
     op: Handler(platform_data, cache=128)
-    for op in ("lol-status-v4.getPlatformData", "tft-status-v1.getPlatformData", "lor-status-v1.getPlatformData",
-               "val-status-v1.getPlatformData")
+    for op in (
+        "lol-status-v4.getPlatformData",
+        "tft-status-v1.getPlatformData",
+        "lor-status-v1.getPlatformData",
+        "val-status-v1.getPlatformData",
+    )
 }

@@ -9,21 +9,103 @@ from .ids import PLATFORMS_BY_REGION, REGION_OF_PLATFORM, BoundedRegistry, home_
 from .matchlist import list_ids
 
 SET_NUMBER = 14
-UNITS = ("Alistar", "Annie", "Aphelios", "Brand", "Braum", "Draven", "Elise", "Ekko", "Fiddlesticks", "Garen",
-         "Gragas", "Graves", "Jarvan", "Jax", "Jinx", "Kindred", "Kobuko", "Leblanc", "Mordekaiser", "Morgana",
-         "Naafiri", "Poppy", "Rell", "Renekton", "Rengar", "Samira", "Senna", "Seraphine", "Shaco", "Sylas",
-         "Urgot", "Varus", "Vayne", "Veigar", "Vi", "Viego", "Xayah", "Yuumi", "Zac", "Zeri", "Ziggs", "Zyra")
-TRAITS = ("Bruiser", "Cyberboss", "Cypher", "Divinicorp", "Dynamo", "Executioner", "Exotech", "GodOfSpeed",
-          "Marksman", "Overlord", "Rapidfire", "Slayer", "Strategist", "StreetDemon", "Syndicate", "Techie",
-          "Vanguard", "BoomBot", "AnimaSquad", "Bastion")
-ITEMS = ("TFT_Item_InfinityEdge", "TFT_Item_JeweledGauntlet", "TFT_Item_BlueBuff", "TFT_Item_SpearOfShojin",
-         "TFT_Item_ThiefsGloves", "TFT_Item_RedBuff", "TFT_Item_GargoyleStoneplate", "TFT_Item_WarmogsArmor",
-         "TFT_Item_DragonsClaw", "TFT_Item_GuardianAngel", "TFT_Item_Bloodthirster", "TFT_Item_GiantSlayer",
-         "TFT_Item_RunaansHurricane", "TFT_Item_Morellonomicon", "TFT_Item_RabadonsDeathcap",
-         "TFT_Item_TitansResolve", "TFT_Item_UnstableConcoction", "TFT_Item_NightHarvester")
-AUGMENTS = ("TFT9_Augment_BestFriends1", "TFT6_Augment_TradeSector", "TFT14_Augment_MakeshiftArmor",
-            "TFT9_Augment_HighRoller", "TFT14_Augment_Overencumbered", "TFT6_Augment_CyberneticImplants1",
-            "TFT14_Augment_ChromeCache", "TFT9_Augment_PortableForge", "TFT14_Augment_RollingForDays")
+UNITS = (
+    "Alistar",
+    "Annie",
+    "Aphelios",
+    "Brand",
+    "Braum",
+    "Draven",
+    "Elise",
+    "Ekko",
+    "Fiddlesticks",
+    "Garen",
+    "Gragas",
+    "Graves",
+    "Jarvan",
+    "Jax",
+    "Jinx",
+    "Kindred",
+    "Kobuko",
+    "Leblanc",
+    "Mordekaiser",
+    "Morgana",
+    "Naafiri",
+    "Poppy",
+    "Rell",
+    "Renekton",
+    "Rengar",
+    "Samira",
+    "Senna",
+    "Seraphine",
+    "Shaco",
+    "Sylas",
+    "Urgot",
+    "Varus",
+    "Vayne",
+    "Veigar",
+    "Vi",
+    "Viego",
+    "Xayah",
+    "Yuumi",
+    "Zac",
+    "Zeri",
+    "Ziggs",
+    "Zyra",
+)
+TRAITS = (
+    "Bruiser",
+    "Cyberboss",
+    "Cypher",
+    "Divinicorp",
+    "Dynamo",
+    "Executioner",
+    "Exotech",
+    "GodOfSpeed",
+    "Marksman",
+    "Overlord",
+    "Rapidfire",
+    "Slayer",
+    "Strategist",
+    "StreetDemon",
+    "Syndicate",
+    "Techie",
+    "Vanguard",
+    "BoomBot",
+    "AnimaSquad",
+    "Bastion",
+)
+ITEMS = (
+    "TFT_Item_InfinityEdge",
+    "TFT_Item_JeweledGauntlet",
+    "TFT_Item_BlueBuff",
+    "TFT_Item_SpearOfShojin",
+    "TFT_Item_ThiefsGloves",
+    "TFT_Item_RedBuff",
+    "TFT_Item_GargoyleStoneplate",
+    "TFT_Item_WarmogsArmor",
+    "TFT_Item_DragonsClaw",
+    "TFT_Item_GuardianAngel",
+    "TFT_Item_Bloodthirster",
+    "TFT_Item_GiantSlayer",
+    "TFT_Item_RunaansHurricane",
+    "TFT_Item_Morellonomicon",
+    "TFT_Item_RabadonsDeathcap",
+    "TFT_Item_TitansResolve",
+    "TFT_Item_UnstableConcoction",
+    "TFT_Item_NightHarvester",
+)
+AUGMENTS = (
+    "TFT9_Augment_BestFriends1",
+    "TFT6_Augment_TradeSector",
+    "TFT14_Augment_MakeshiftArmor",
+    "TFT9_Augment_HighRoller",
+    "TFT14_Augment_Overencumbered",
+    "TFT6_Augment_CyberneticImplants1",
+    "TFT14_Augment_ChromeCache",
+    "TFT9_Augment_PortableForge",
+    "TFT14_Augment_RollingForDays",
+)
 SPECIES = ("PetStyleTwoJinx", "PetChibiAhri", "PetSilverwing", "PetDowsie", "PetPenguKnight", "PetHauntling")
 
 # (key_id, match id) -> owner puuid, filled by the id lists.
@@ -46,13 +128,24 @@ def _participant(r: random.Random, puuid: str, name: str, tag: str, placement: i
     for trait in r.sample(TRAITS, r.randint(6, 12)):
         total = r.choice((1, 3, 4))
         current = r.randint(0, total)
-        traits.append({"name": f"TFT{SET_NUMBER}_{trait}", "num_units": r.randint(1, 7),
-                       "style": current and r.choice((1, 2, 3, 4)), "tier_current": current, "tier_total": total})
+        traits.append(
+            {
+                "name": f"TFT{SET_NUMBER}_{trait}",
+                "num_units": r.randint(1, 7),
+                "style": current and r.choice((1, 2, 3, 4)),
+                "tier_current": current,
+                "tier_total": total,
+            }
+        )
     traits.sort(key=lambda t: str(t["name"]))
     return {
         "augments": r.sample(AUGMENTS, 3),
-        "companion": {"content_ID": uuid_from("companion", puuid), "item_ID": r.randint(1, 50_000),
-                      "skin_ID": r.randint(1, 40), "species": r.choice(SPECIES)},
+        "companion": {
+            "content_ID": uuid_from("companion", puuid),
+            "item_ID": r.randint(1, 50_000),
+            "skin_ID": r.randint(1, 40),
+            "species": r.choice(SPECIES),
+        },
         "gold_left": r.randint(0, 60),
         "last_round": 40 - placement * 2 + r.randint(0, 2),
         "level": max(6, 10 - placement // 2),
@@ -115,8 +208,9 @@ def match_ids(req: Request) -> object:
     puuid = req.path["puuid"]
     region = region_of(req.server)
     query = {k: v for k, v in req.query.items() if k in ("start", "count", "startTime", "endTime")}
-    ids = list_ids(puuid, region, req.key_id, {**query, "queue": ["1100"]}, 7_500_000_000,
-                   prefix_for=home_platform(puuid, region))
+    ids = list_ids(
+        puuid, region, req.key_id, {**query, "queue": ["1100"]}, 7_500_000_000, prefix_for=home_platform(puuid, region)
+    )
     for match_id in ids:
         TFT_MATCHES.remember((req.key_id, match_id), puuid)
     return ids

@@ -16,8 +16,15 @@ FRAME_MS = 60_000
 WARDS = ("YELLOW_TRINKET", "CONTROL_WARD", "SIGHT_WARD", "BLUE_TRINKET")
 LANES = ("TOP_LANE", "MID_LANE", "BOT_LANE")
 TOWERS = ("OUTER_TURRET", "INNER_TURRET", "BASE_TURRET", "NEXUS_TURRET")
-MONSTERS = (("DRAGON", "FIRE_DRAGON"), ("DRAGON", "OCEAN_DRAGON"), ("DRAGON", "CHEMTECH_DRAGON"),
-            ("HORDE", ""), ("RIFTHERALD", ""), ("BARON_NASHOR", ""), ("ATAKHAN", ""))
+MONSTERS = (
+    ("DRAGON", "FIRE_DRAGON"),
+    ("DRAGON", "OCEAN_DRAGON"),
+    ("DRAGON", "CHEMTECH_DRAGON"),
+    ("HORDE", ""),
+    ("RIFTHERALD", ""),
+    ("BARON_NASHOR", ""),
+    ("ATAKHAN", ""),
+)
 SPELL_SUFFIXES = ("basicattack", "basicattack2", "q", "w", "e", "r", "passive")
 
 
@@ -34,23 +41,46 @@ def _frame_participant(r: random.Random, pid: int, minute: int) -> dict[str, obj
     health_max = 600 + level * r.randint(80, 120)
     return {
         "championStats": {
-            "abilityHaste": r.choice((0, 0, 10, 20, 35)), "abilityPower": r.randint(0, 40 * level),
-            "armor": 30 + level * r.randint(3, 6), "armorPen": 0, "armorPenPercent": 0,
-            "attackDamage": 55 + level * r.randint(2, 8), "attackSpeed": r.randint(100, 200),
-            "bonusArmorPenPercent": 0, "bonusMagicPenPercent": 0, "ccReduction": r.choice((0, 0, 30)),
-            "cooldownReduction": 0, "health": r.randint(0, health_max), "healthMax": health_max,
-            "healthRegen": r.randint(5, 40), "lifesteal": r.choice((0, 0, 10)), "magicPen": 0,
-            "magicPenPercent": 0, "magicResist": 30 + level * 2, "movementSpeed": r.randint(335, 480),
-            "omnivamp": 0, "physicalVamp": 0, "power": r.randint(0, 300 + level * 60),
-            "powerMax": 300 + level * 60, "powerRegen": r.randint(5, 30), "spellVamp": 0,
+            "abilityHaste": r.choice((0, 0, 10, 20, 35)),
+            "abilityPower": r.randint(0, 40 * level),
+            "armor": 30 + level * r.randint(3, 6),
+            "armorPen": 0,
+            "armorPenPercent": 0,
+            "attackDamage": 55 + level * r.randint(2, 8),
+            "attackSpeed": r.randint(100, 200),
+            "bonusArmorPenPercent": 0,
+            "bonusMagicPenPercent": 0,
+            "ccReduction": r.choice((0, 0, 30)),
+            "cooldownReduction": 0,
+            "health": r.randint(0, health_max),
+            "healthMax": health_max,
+            "healthRegen": r.randint(5, 40),
+            "lifesteal": r.choice((0, 0, 10)),
+            "magicPen": 0,
+            "magicPenPercent": 0,
+            "magicResist": 30 + level * 2,
+            "movementSpeed": r.randint(335, 480),
+            "omnivamp": 0,
+            "physicalVamp": 0,
+            "power": r.randint(0, 300 + level * 60),
+            "powerMax": 300 + level * 60,
+            "powerRegen": r.randint(5, 30),
+            "spellVamp": 0,
         },
         "currentGold": r.randint(0, 1500),
         "damageStats": {
-            "magicDamageDone": dmg // 2, "magicDamageDoneToChampions": champ_dmg // 2,
-            "magicDamageTaken": taken // 2, "physicalDamageDone": dmg // 2 - dmg // 20,
-            "physicalDamageDoneToChampions": champ_dmg // 2, "physicalDamageTaken": taken // 2,
-            "totalDamageDone": dmg, "totalDamageDoneToChampions": champ_dmg, "totalDamageTaken": taken,
-            "trueDamageDone": dmg // 20, "trueDamageDoneToChampions": 0, "trueDamageTaken": 0,
+            "magicDamageDone": dmg // 2,
+            "magicDamageDoneToChampions": champ_dmg // 2,
+            "magicDamageTaken": taken // 2,
+            "physicalDamageDone": dmg // 2 - dmg // 20,
+            "physicalDamageDoneToChampions": champ_dmg // 2,
+            "physicalDamageTaken": taken // 2,
+            "totalDamageDone": dmg,
+            "totalDamageDoneToChampions": champ_dmg,
+            "totalDamageTaken": taken,
+            "trueDamageDone": dmg // 20,
+            "trueDamageDoneToChampions": 0,
+            "trueDamageTaken": 0,
         },
         "goldPerSecond": 0,
         "jungleMinionsKilled": minute * r.randint(0, 5) if pid in (2, 7) else r.randint(0, 4),
@@ -72,12 +102,19 @@ def _damage_list(r: random.Random, core: MatchCore, attackers: list[int]) -> lis
             suffix = r.choice(SPELL_SUFFIXES)
             basic = suffix.startswith("basic")
             physical = r.randint(0, 400)
-            out.append({
-                "basic": basic, "magicDamage": 0 if basic else r.randint(0, 300), "name": name,
-                "participantId": pid, "physicalDamage": physical,
-                "spellName": f"{name.lower()}{suffix}", "spellSlot": 64 if basic else r.choice((0, 1, 2, 3, 63)),
-                "trueDamage": r.choice((0, 0, r.randint(10, 120))), "type": "OTHER",
-            })
+            out.append(
+                {
+                    "basic": basic,
+                    "magicDamage": 0 if basic else r.randint(0, 300),
+                    "name": name,
+                    "participantId": pid,
+                    "physicalDamage": physical,
+                    "spellName": f"{name.lower()}{suffix}",
+                    "spellSlot": 64 if basic else r.choice((0, 1, 2, 3, 63)),
+                    "trueDamage": r.choice((0, 0, r.randint(10, 120))),
+                    "type": "OTHER",
+                }
+            )
     return out
 
 
@@ -92,16 +129,34 @@ def _kill(r: random.Random, core: MatchCore, t: int, streaks: dict[int, int]) ->
     dealt = _damage_list(r, core, [victim])
     received = _damage_list(r, core, [killer, *assists])
     pos = _position(r)
-    events: list[dict[str, object]] = [{
-        "assistingParticipantIds": assists, "bounty": r.choice((300, 300, 400, 150, 700)),
-        "killStreakLength": streaks[killer] - 1, "killerId": killer, "position": pos,
-        "shutdownBounty": r.choice((0, 0, 0, 150, 300)), "timestamp": t, "type": "CHAMPION_KILL",
-        "victimDamageDealt": dealt, "victimDamageReceived": received, "victimId": victim,
-        "victimTeamfightDamageDealt": dealt, "victimTeamfightDamageReceived": received,
-    }]
+    events: list[dict[str, object]] = [
+        {
+            "assistingParticipantIds": assists,
+            "bounty": r.choice((300, 300, 400, 150, 700)),
+            "killStreakLength": streaks[killer] - 1,
+            "killerId": killer,
+            "position": pos,
+            "shutdownBounty": r.choice((0, 0, 0, 150, 300)),
+            "timestamp": t,
+            "type": "CHAMPION_KILL",
+            "victimDamageDealt": dealt,
+            "victimDamageReceived": received,
+            "victimId": victim,
+            "victimTeamfightDamageDealt": dealt,
+            "victimTeamfightDamageReceived": received,
+        }
+    ]
     if r.random() < 0.15:
-        events.append({"killType": "KILL_MULTI", "killerId": killer, "multiKillLength": 2, "position": pos,
-                       "timestamp": t + 1, "type": "CHAMPION_SPECIAL_KILL"})
+        events.append(
+            {
+                "killType": "KILL_MULTI",
+                "killerId": killer,
+                "multiKillLength": 2,
+                "position": pos,
+                "timestamp": t + 1,
+                "type": "CHAMPION_SPECIAL_KILL",
+            }
+        )
     return events
 
 
@@ -118,8 +173,13 @@ def _minor_event(r: random.Random, t: int, minute: int) -> dict[str, object]:
     if roll < 0.78:
         return {"killerId": pid, "timestamp": t, "type": "WARD_KILL", "wardType": r.choice(WARDS)}
     if roll < 0.9:
-        return {"levelUpType": "NORMAL", "participantId": pid, "skillSlot": r.randint(1, 4), "timestamp": t,
-                "type": "SKILL_LEVEL_UP"}
+        return {
+            "levelUpType": "NORMAL",
+            "participantId": pid,
+            "skillSlot": r.randint(1, 4),
+            "timestamp": t,
+            "type": "SKILL_LEVEL_UP",
+        }
     if roll < 0.97:
         return {"level": min(18, 2 + minute // 2), "participantId": pid, "timestamp": t, "type": "LEVEL_UP"}
     return {"itemId": r.choice(COMPONENTS), "participantId": pid, "timestamp": t, "type": "ITEM_SOLD"}
@@ -128,16 +188,38 @@ def _minor_event(r: random.Random, t: int, minute: int) -> dict[str, object]:
 def _objective(r: random.Random, t: int, minute: int) -> dict[str, object]:
     killer = r.randint(1, 10)
     if minute < 14 and r.random() < 0.5:
-        return {"killerId": killer, "laneType": r.choice(LANES), "position": _position(r),
-                "teamId": 200 if killer <= 5 else 100, "timestamp": t, "type": "TURRET_PLATE_DESTROYED"}
+        return {
+            "killerId": killer,
+            "laneType": r.choice(LANES),
+            "position": _position(r),
+            "teamId": 200 if killer <= 5 else 100,
+            "timestamp": t,
+            "type": "TURRET_PLATE_DESTROYED",
+        }
     if r.random() < 0.5:
-        return {"assistingParticipantIds": [], "bounty": 0, "buildingType": "TOWER_BUILDING", "killerId": killer,
-                "laneType": r.choice(LANES), "position": _position(r), "teamId": 200 if killer <= 5 else 100,
-                "timestamp": t, "towerType": r.choice(TOWERS), "type": "BUILDING_KILL"}
+        return {
+            "assistingParticipantIds": [],
+            "bounty": 0,
+            "buildingType": "TOWER_BUILDING",
+            "killerId": killer,
+            "laneType": r.choice(LANES),
+            "position": _position(r),
+            "teamId": 200 if killer <= 5 else 100,
+            "timestamp": t,
+            "towerType": r.choice(TOWERS),
+            "type": "BUILDING_KILL",
+        }
     monster, sub = r.choice(MONSTERS)
-    event: dict[str, object] = {"assistingParticipantIds": [], "bounty": 0, "killerId": killer,
-                                "killerTeamId": 100 if killer <= 5 else 200, "monsterType": monster,
-                                "position": _position(r), "timestamp": t, "type": "ELITE_MONSTER_KILL"}
+    event: dict[str, object] = {
+        "assistingParticipantIds": [],
+        "bounty": 0,
+        "killerId": killer,
+        "killerTeamId": 100 if killer <= 5 else 200,
+        "monsterType": monster,
+        "position": _position(r),
+        "timestamp": t,
+        "type": "ELITE_MONSTER_KILL",
+    }
     if sub:
         event["monsterSubType"] = sub
     return event
@@ -160,20 +242,30 @@ def build_timeline(core: MatchCore) -> dict[str, object]:
             stamps = sorted(r.randint(max(0, start), ts) for _ in range(n_minor + 4))
             for t in stamps[:n_minor]:
                 events.append(_minor_event(r, t, minute))
-            for t in stamps[n_minor:n_minor + r.randint(0, 3)]:
+            for t in stamps[n_minor : n_minor + r.randint(0, 3)]:
                 events.extend(_kill(r, core, t, streaks) if minute > 2 else [])
             if r.random() < 0.35 and minute > 4:
                 events.append(_objective(r, stamps[-1], minute))
             events.sort(key=lambda e: int(e["timestamp"]))  # type: ignore[call-overload]
         if minute == minutes:
-            events.append({"gameId": core.game_id, "realTimestamp": core.end_ms, "timestamp": end_ms,
-                           "type": "GAME_END", "winningTeam": core.winner})
-        frames.append({
-            "events": events,
-            "participantFrames": {str(p.participant_id): _frame_participant(r, p.participant_id, minute)
-                                  for p in core.players},
-            "timestamp": ts,
-        })
+            events.append(
+                {
+                    "gameId": core.game_id,
+                    "realTimestamp": core.end_ms,
+                    "timestamp": end_ms,
+                    "type": "GAME_END",
+                    "winningTeam": core.winner,
+                }
+            )
+        frames.append(
+            {
+                "events": events,
+                "participantFrames": {
+                    str(p.participant_id): _frame_participant(r, p.participant_id, minute) for p in core.players
+                },
+                "timestamp": ts,
+            }
+        )
     puuids = [p.puuid for p in core.players]
     return {
         "metadata": {"dataVersion": "2", "matchId": core.match_id, "participants": puuids},

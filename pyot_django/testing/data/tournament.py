@@ -69,19 +69,21 @@ def games(req: Request) -> object:
     code = req.path["tournamentCode"]
     r = rng("tgames", code)
     puuids = [player(("tcode", code, i), req.key_id)[0] for i in range(10)]
-    return [{
-        "gameId": 5_000_000_000 + r.randrange(400_000_000),
-        "gameMap": 11,
-        "gameMode": "CLASSIC",
-        "gameName": f"tournament-{code}",
-        "gameType": "CUSTOM_GAME",
-        "region": "NA1",
-        "shortCode": code,
-        "startTime": ANCHOR_MS - r.randrange(30 * 86_400_000),
-        "metaData": "",
-        "winningTeam": [{"puuid": p} for p in puuids[:5]],
-        "losingTeam": [{"puuid": p} for p in puuids[5:]],
-    }]
+    return [
+        {
+            "gameId": 5_000_000_000 + r.randrange(400_000_000),
+            "gameMap": 11,
+            "gameMode": "CLASSIC",
+            "gameName": f"tournament-{code}",
+            "gameType": "CUSTOM_GAME",
+            "region": "NA1",
+            "shortCode": code,
+            "startTime": ANCHOR_MS - r.randrange(30 * 86_400_000),
+            "metaData": "",
+            "winningTeam": [{"puuid": p} for p in puuids[:5]],
+            "losingTeam": [{"puuid": p} for p in puuids[5:]],
+        }
+    ]
 
 
 def lobby_events(req: Request) -> object:
@@ -92,19 +94,26 @@ def lobby_events(req: Request) -> object:
     events = []
     for i in range(r.randint(2, 10)):
         t += r.randint(1000, 60_000)
-        events.append({"timestamp": str(t), "eventType": "PlayerJoinedGameEvent",
-                       "puuid": player(("tcode", code, i), req.key_id)[0]})
+        events.append(
+            {
+                "timestamp": str(t),
+                "eventType": "PlayerJoinedGameEvent",
+                "puuid": player(("tcode", code, i), req.key_id)[0],
+            }
+        )
     return {"eventList": events}
 
 
 HANDLERS: dict[str, Handler] = {}
 for _family in ("tournament-v5", "tournament-stub-v5"):
-    HANDLERS.update({
-        f"{_family}.registerProviderData": Handler(register_provider, cache=0),
-        f"{_family}.registerTournament": Handler(register_tournament, cache=0),
-        f"{_family}.createTournamentCode": Handler(create_codes, cache=0),
-        f"{_family}.getTournamentCode": Handler(get_code),
-        f"{_family}.getLobbyEventsByCode": Handler(lobby_events),
-    })
+    HANDLERS.update(
+        {
+            f"{_family}.registerProviderData": Handler(register_provider, cache=0),
+            f"{_family}.registerTournament": Handler(register_tournament, cache=0),
+            f"{_family}.createTournamentCode": Handler(create_codes, cache=0),
+            f"{_family}.getTournamentCode": Handler(get_code),
+            f"{_family}.getLobbyEventsByCode": Handler(lobby_events),
+        }
+    )
 HANDLERS["tournament-v5.updateCode"] = Handler(update_code, cache=0)
 HANDLERS["tournament-v5.getGames"] = Handler(games)

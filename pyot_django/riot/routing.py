@@ -1,0 +1,88 @@
+"""Routing values (the ``server`` of a token) and the check that one fits an operation.
+
+Riot serves each operation on one kind of host: a platform (``na1``), a regional
+cluster (``americas``) or a VALORANT shard (``na``). A token whose server is of the
+wrong kind can never succeed, so it fails here, before any request is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from pyot_django.exceptions import RoutingError
+from pyot_django.riot.endpoint import Endpoint
+
+__all__ = [
+    "PLATFORM",
+    "PLATFORMS",
+    "REGIONAL",
+    "REGIONS",
+    "ROUTING_VALUES",
+    "VAL_PLATFORM",
+    "VAL_PLATFORMS",
+    "check_server",
+    "routing_kinds",
+]
+
+PLATFORM = "platform"
+REGIONAL = "regional"
+VAL_PLATFORM = "val-platform"
+
+PLATFORMS = (
+    "br1",
+    "eun1",
+    "euw1",
+    "jp1",
+    "kr",
+    "la1",
+    "la2",
+    "me1",
+    "na1",
+    "oc1",
+    "ru",
+    "sg2",
+    "tr1",
+    "tw2",
+    "vn2",
+)
+REGIONS = ("americas", "asia", "europe", "sea")
+VAL_PLATFORMS = ("ap", "br", "eu", "kr", "latam", "na", "esports")
+
+# frozensets: membership is checked on every request of the store and the emulator.
+ROUTING_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        PLATFORM: frozenset(PLATFORMS),
+        REGIONAL: frozenset(REGIONS),
+        VAL_PLATFORM: frozenset(VAL_PLATFORMS),
+    }
+)
+_ORDERED = {PLATFORM: PLATFORMS, REGIONAL: REGIONS, VAL_PLATFORM: VAL_PLATFORMS}
+_KIND_NAMES = {PLATFORM: "platform", REGIONAL: "regional", VAL_PLATFORM: "VALORANT platform"}
+
+
+def routing_kinds(server: str) -> tuple[str, ...]:
+    """The routing kinds a value belongs to ("kr" is both a platform and a VALORANT shard)."""
+    return tuple(kind for kind, values in ROUTING_VALUES.items() if server in values)
+
+
+def check_server(endpoint: Endpoint, server: str) -> None:
+    """Raise ``RoutingError`` unless ``server`` is a routing value of the operation's kind."""
+    if isinstance(server, str) and server in ROUTING_VALUES[endpoint.route]:
+        return
+    raise RoutingError(_explain(endpoint, server))
+
+
+def _explain(endpoint: Endpoint, server: object) -> str:
+    values = ", ".join(_ORDERED[endpoint.route])
+    head = f"{endpoint.operation_id} is routed by {_KIND_NAMES[endpoint.route]} ({values})"
+    if not isinstance(server, str):
+        return f"{head}; got {type(server).__name__} {server!r}"
+    if server.lower() in ROUTING_VALUES[endpoint.route]:
+        return f"{head}; routing values are lower case: use {server.lower()!r}, not {server!r}"
+    kinds = routing_kinds(server.lower())
+    if kinds:
+        what = " and ".join(_KIND_NAMES[kind] for kind in kinds)
+        article = "an" if what[0] in "aeiouAEIOU" else "a"
+        return f"{head}; {server!r} is {article} {what} value"
+    return f"{head}; {server!r} is not a Riot routing value"

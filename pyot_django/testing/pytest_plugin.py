@@ -1,0 +1,35 @@
+"""pytest fixtures for the Riot emulator.
+
+In a ``conftest.py``::
+
+    pytest_plugins = ["pyot_django.testing.pytest_plugin"]
+
+    def test_summoner(riot_emulator):
+        riot_emulator.emulator.script("summoner-v4.getByPUUID", [503, 200])
+        ...  # point the RiotAPI store's BASE_URL at riot_emulator.base_url
+
+``riot_emulator_server`` (session) serves one emulator for the whole run;
+``riot_emulator`` (function) hands it over with stats, windows, scripts and config reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pyot_django.testing.runner import RunningEmulator, serve_emulator
+
+__all__ = ["riot_emulator", "riot_emulator_server"]
+
+
+@pytest.fixture(scope="session")
+def riot_emulator_server() -> Iterator[RunningEmulator]:
+    with serve_emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def riot_emulator(riot_emulator_server: RunningEmulator) -> Iterator[RunningEmulator]:
+    riot_emulator_server.emulator.reset(config=True)
+    yield riot_emulator_server
