@@ -82,25 +82,10 @@ def _error_body(status: int, message: str | None = None) -> bytes:
 
 def _load_data() -> tuple[Callable[..., bytes], type[BaseException]]:
     """(function answering JSON bytes, its not-found exception) from the data module."""
-    # The data module is written separately; fall back to an echo until it provides generate().
-    try:
-        from pyot_django.testing import data
-    except ImportError:
-        data = None  # type: ignore[assignment]
-    generate_bytes = getattr(data, "generate_bytes", None)
-    if generate_bytes is not None:  # cached bytes: no decode/encode round trip per request
-        return generate_bytes, data.DataNotFound
-    generate = getattr(data, "generate", None)
-    if generate is None:
-        from pyot_django.testing import _placeholder as data  # type: ignore[no-redef]
+    from pyot_django.testing import data
 
-        generate = data.generate
-        logger.warning("pyot_django.testing.data is not available; the emulator echoes requests")
-
-    def as_bytes(*args: Any) -> bytes:
-        return orjson.dumps(generate(*args))
-
-    return as_bytes, data.DataNotFound
+    # Cached bytes: no decode/encode round trip per request.
+    return data.generate_bytes, data.DataNotFound
 
 
 class Emulator:
