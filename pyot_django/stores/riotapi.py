@@ -157,7 +157,8 @@ class RiotAPI(ServiceStore):
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             timeout=self.timeout,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
+            # Few connections per client: LoopClients shards the load (see stores/sessions.py).
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
             verify=True,
         )
 
@@ -193,14 +194,13 @@ class RiotAPI(ServiceStore):
         url = self.url_for(token)
         params = encode_query(token.queries) if token.queries else None
         content = orjson.dumps(body) if body is not None else None
-        client = session if session is not None else await self._clients.get()
         method = token.method
         server = token.server
         attempts: dict[int, int] = {}
         while True:
             started = time.perf_counter()
             try:
-                response = await self._send(client, verb, url, params, content, server, method)
+                response = await self._send(session, verb, url, params, content, server, method)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 failure: BaseException = Timeout(
                     f"no answer from Riot: {type(exc).__name__}", status=TIMEOUT_STATUS, method=method
@@ -228,7 +228,7 @@ class RiotAPI(ServiceStore):
 
     async def _send(
         self,
-        client: httpx.AsyncClient,
+        session: httpx.AsyncClient | None,
         verb: str,
         url: str,
         params: Any,
@@ -241,11 +241,29 @@ class RiotAPI(ServiceStore):
             headers = {**headers, "Content-Type": "application/json"}
         limiter = self.limiter
         if limiter is None:
-            return await client.request(verb, url, params=params, content=content, headers=headers)
+            return await self._request(session, verb, url, params, content, headers)
         async with limiter.slot(self._identity, server, method) as slot:
-            response = await client.request(verb, url, params=params, content=content, headers=headers)
+            response = await self._request(session, verb, url, params, content, headers)
             await slot.record(response.status_code, response.headers)
             return response
+
+    async def _request(
+        self,
+        session: httpx.AsyncClient | None,
+        verb: str,
+        url: str,
+        params: Any,
+        content: bytes | None,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        if session is not None:
+            return await session.request(verb, url, params=params, content=content, headers=headers)
+        shard = await self._clients.shard()
+        shard.busy += 1
+        try:
+            return await shard.client.request(verb, url, params=params, content=content, headers=headers)
+        finally:
+            shard.busy -= 1
 
     async def _retry_or_raise(
         self,
