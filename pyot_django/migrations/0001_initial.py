@@ -5,44 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Pipeline',
+            name="Pipeline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
             ],
             options={
-                'verbose_name': 'pipeline',
-                'verbose_name_plural': 'pipelines',
-                'permissions': [('view_pipeline', 'Can view pipelines'), ('operate_pipeline', 'Can clear and expire pipelines and delete cached entries')],
-                'managed': False,
-                'default_permissions': (),
+                "verbose_name": "pipeline",
+                "verbose_name_plural": "pipelines",
+                "permissions": [
+                    ("view_pipeline", "Can view pipelines"),
+                    ("operate_pipeline", "Can clear and expire pipelines and delete cached entries"),
+                ],
+                "managed": False,
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='PyotEntry',
+            name="PyotEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pipeline', models.CharField(max_length=32)),
-                ('server', models.CharField(max_length=16)),
-                ('method', models.CharField(max_length=80)),
-                ('key', models.CharField(help_text='API key identity + token key (never the API key).', max_length=255)),
-                ('value', models.JSONField()),
-                ('stored_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(blank=True, help_text='Empty: kept forever.', null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("pipeline", models.CharField(max_length=32)),
+                ("server", models.CharField(max_length=16)),
+                ("method", models.CharField(max_length=80)),
+                (
+                    "key",
+                    models.CharField(help_text="API key identity + token key (never the API key).", max_length=255),
+                ),
+                ("value", models.JSONField()),
+                ("stored_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(blank=True, help_text="Empty: kept forever.", null=True)),
             ],
             options={
-                'verbose_name': 'cached entry',
-                'verbose_name_plural': 'cached entries',
-                'abstract': False,
-                'indexes': [models.Index(fields=['expires_at'], name='pyot_django_pyotentry_expires')],
-                'constraints': [models.UniqueConstraint(fields=('pipeline', 'key'), name='pyot_django_pyotentry_unique_key')],
+                "verbose_name": "cached entry",
+                "verbose_name_plural": "cached entries",
+                "abstract": False,
+                "indexes": [models.Index(fields=["expires_at"], name="pyot_django_pyotentry_expires")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("pipeline", "key"), name="pyot_django_pyotentry_unique_key")
+                ],
             },
         ),
     ]

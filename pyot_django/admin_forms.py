@@ -1,0 +1,96 @@
+"""The admin page's token form: pipeline, server and operation from the catalogue, params as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .exceptions import PyotError
+from .operations import configured_names, parse_pairs, resolve_pipelines
+
+__all__ = ["TokenForm", "catalogue_hints"]
+
+
+def _server_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    from .riot import PLATFORMS, REGIONS, VAL_PLATFORMS
+
+    return [
+        ("Platforms", [(value, value) for value in PLATFORMS]),
+        ("Regions", [(value, value) for value in REGIONS]),
+        ("VALORANT shards", [(value, value) for value in VAL_PLATFORMS]),
+    ]
+
+
+def _get_operations(game: str) -> list[str]:
+    # Only GET operations are ever cached, so only they can be looked up.
+    from .riot import endpoints_for_game
+
+    return sorted(op for op, endpoint in endpoints_for_game(game).items() if endpoint.http_method == "GET")
+
+
+def catalogue_hints() -> dict[str, dict[str, dict[str, list[str]]]]:
+    """pipeline → operation → its path and query parameter names (for the form's hints)."""
+    from .riot import endpoints_for_game
+
+    hints: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for name in configured_names():
+        endpoints = endpoints_for_game(name)
+        hints[name] = {
+            op: {"path": list(endpoints[op].path_params), "query": list(endpoints[op].query_params)}
+            for op in _get_operations(name)
+        }
+    return hints
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+class TokenForm(forms.Form):
+    """Names one token; ``cleaned_data`` gets ``params`` and ``queries`` as dicts."""
+
+    pipeline = forms.ChoiceField()
+    server = forms.ChoiceField()
+    method = forms.ChoiceField(label="Operation")
+    params = forms.CharField(
+        label="Path parameters",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60, "placeholder": "encryptedPUUID=…"}),
+        help_text="One key=value per line.",
+    )
+    queries = forms.CharField(
+        label="Query parameters",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60, "placeholder": "count=20"}),
+        help_text="One key=value per line; repeat a key for a list.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = configured_names()
+        self.fields["pipeline"].choices = [(name, name) for name in names]
+        self.fields["server"].choices = _server_choices()
+        # One group per pipeline; the page's script shows only the selected pipeline's group.
+        self.fields["method"].choices = [(name, [(op, op) for op in _get_operations(name)]) for name in names]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            cleaned["params"] = parse_pairs(_lines(cleaned.get("params") or ""))
+            cleaned["queries"] = parse_pairs(_lines(cleaned.get("queries") or ""))
+            from .operations.selection import build_token
+
+            (pipeline,) = resolve_pipelines([cleaned["pipeline"]])
+            cleaned["token"] = build_token(
+                pipeline, cleaned["server"], cleaned["method"], cleaned["params"], cleaned["queries"]
+            )
+        except PyotError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+    def lookup_args(self) -> tuple[str, str, str, dict[str, Any], dict[str, Any]]:
+        data = self.cleaned_data
+        return data["pipeline"], data["server"], data["method"], data["params"], data["queries"]

@@ -1,0 +1,233 @@
+"""pyot_clear, pyot_expire, pyot_pipelines and pyot_get through call_command (and one real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from pyot_django import operations as ops
+from pyot_django.models import PyotEntry
+from pyot_django.pipeline import pipelines
+from tests.ops_support import FAKE_KEY, METHOD, ops_settings, summoner, token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ops_config():
+    with ops_settings() as config:
+        yield config
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err, no_color=True)
+    return out.getvalue(), err.getvalue()
+
+
+def fail(*args: str) -> CommandError:
+    with pytest.raises(CommandError) as caught:
+        run(*args)
+    return caught.value
+
+
+def _fill(*puuids: str) -> None:
+    for puuid in puuids:
+        ops.fetch_token(*summoner(puuid))
+
+
+@pytest.mark.parametrize("command", ["pyot_clear", "pyot_expire"])
+def test_maintenance_commands_succeed(ops_config, command):
+    _fill("a")
+    out, _ = run(command, "lol")
+    verb = "Cleared" if command == "pyot_clear" else "Expired"
+    assert f"{verb} pipeline 'lol'" in out
+    assert "[0] Memory" in out and "[3] FakeService" in out and "skipped" in out
+    assert "Done in" in out
+
+
+def test_clear_empties_the_pipeline(ops_config):
+    _fill("a", "b")
+    out, _ = run("pyot_clear", "lol")
+    assert "6 entries removed" in out
+    assert not ops.lookup_token(*summoner("a")).found
+
+
+@pytest.mark.parametrize("command", ["pyot_clear", "pyot_expire", "pyot_pipelines"])
+def test_unknown_name_lists_the_configured_ones(ops_config, command):
+    error = fail(command, "lol", "nope")
+    assert "'nope'" in str(error) and "Configured: lol, tft" in str(error)
+    assert error.returncode == 2
+
+
+@pytest.mark.parametrize("command", ["pyot_clear", "pyot_expire"])
+def test_all_covers_every_pipeline(ops_config, command):
+    out, _ = run(command, "--all")
+    assert "pipeline 'lol'" in out and "pipeline 'tft'" in out
+
+
+@pytest.mark.parametrize("command", ["pyot_clear", "pyot_expire"])
+def test_names_or_all_is_required_and_not_both(ops_config, command):
+    assert fail(command).returncode == 2
+    assert "not both" in str(fail(command, "lol", "--all"))
+
+
+def test_clear_store_option_touches_one_store(ops_config):
+    _fill("a")
+    out, _ = run("pyot_clear", "lol", "--store", "1")
+    assert "[1] DjangoCache" in out and "[0] Memory" not in out
+    assert [s.held for s in ops.lookup_token(*summoner("a")).stores] == [True, False, True, None]
+    error = fail("pyot_clear", "lol", "--store", "3")
+    assert "service store" in str(error) and error.returncode == 2
+    assert "has no store 7" in str(fail("pyot_expire", "lol", "--store", "7"))
+
+
+def test_expire_store_option_and_json(ops_config):
+    orm = pipelines["lol"].stores[2]
+    now = timezone.now()
+    PyotEntry.objects.bulk_create(
+        PyotEntry(
+            pipeline="lol",
+            server="na1",
+            method=METHOD,
+            key=orm.key_for(token(f"e{n}")),
+            value={},
+            expires_at=now + timedelta(seconds=-1 if n < 3 else 60),
+        )
+        for n in range(5)
+    )
+    out, _ = run("pyot_expire", "lol", "--store", "2", "--json")
+    data = json.loads(out)
+    assert data["action"] == "expire" and data["ok"] is True
+    assert data["pipelines"][0]["stores"] == [
+        {**data["pipelines"][0]["stores"][0], "index": 2, "name": "DjangoORM", "removed": 3, "error": None}
+    ]
+    assert PyotEntry.objects.count() == 2
+
+
+def test_clear_json_is_parseable(ops_config):
+    _fill("a")
+    data = json.loads(run("pyot_clear", "--all", "--json")[0])
+    assert [p["pipeline"] for p in data["pipelines"]] == ["lol", "tft"]
+    assert data["pipelines"][0]["removed"] == 3
+
+
+def test_a_failing_store_makes_the_command_fail_after_doing_the_rest():
+    down = {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "redis_down"}
+    with ops_settings(extra_lol=[down]):
+        _fill("a")
+        error = fail("pyot_clear", "lol")
+        assert error.returncode == 1 and "lol[3] DjangoCache" in str(error)
+        assert not ops.lookup_token(*summoner("a")).found
+
+
+def test_pipelines_human_readable(ops_config):
+    _fill("a")
+    out, _ = run("pyot_pipelines")
+    assert out.index("lol") < out.index("tft")
+    lines = out.splitlines()
+    assert any("[0] cache" in line and "Memory" in line for line in lines)
+    assert any("[2] cache" in line and "DjangoORM" in line and "pyot_django.PyotEntry" in line for line in lines)
+    assert any("[3] service" in line and "FakeService" in line for line in lines)
+    assert "entries: 1" in out and "hits 0  misses 1" in out
+
+
+def test_pipelines_json_parsed_back(ops_config):
+    _fill("a")
+    data = json.loads(run("pyot_pipelines", "--json")[0])
+    assert [p["name"] for p in data] == ["lol", "tft"]
+    stores = data[0]["stores"]
+    assert [s["name"] for s in stores] == ["Memory", "DjangoCache", "DjangoORM", "FakeService"]
+    assert stores[2]["count"] == 1 and stores[3]["health"]["hits"] == 1
+    only = json.loads(run("pyot_pipelines", "tft", "--json")[0])
+    assert [p["name"] for p in only] == ["tft"]
+
+
+def test_pyot_get_prints_json_and_the_supplying_store(ops_config):
+    out, err = run("pyot_get", "lol", "na1", METHOD, "encryptedPUUID=abc")
+    assert json.loads(out)["method"] == METHOD
+    assert "Supplied by store 3 (FakeService) of pipeline 'lol'" in err
+    assert f"key: {token('abc').stringify}" in err
+    out, err = run("pyot_get", "lol", "na1", METHOD, "encryptedPUUID=abc", "--compact")
+    assert "\n" not in out.strip() and json.loads(out)["server"] == "na1"
+    assert "Supplied by store 0 (Memory)" in err
+
+
+def test_pyot_get_with_queries(ops_config):
+    out, err = run(
+        "pyot_get",
+        "lol",
+        "europe",
+        "match-v5.getMatchIdsByPUUID",
+        "puuid=p",
+        "--query",
+        "count=5",
+        "--query",
+        "start=0",
+    )
+    assert json.loads(out)["server"] == "europe"
+    assert "?count=5&start=0" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("nope", "na1", METHOD, "encryptedPUUID=a"), "Unknown pipeline 'nope'"),
+        (("lol", "na1", "summoner-v4.getByPuuid", "encryptedPUUID=a"), "did you mean 'summoner-v4.getByPUUID'"),
+        (("lol", "europe", METHOD, "encryptedPUUID=a"), "routed by platform"),
+        (("lol", "na1", METHOD, "puuid=a"), "encryptedPUUID"),
+        (("lol", "na1", METHOD, "encryptedPUUID"), "Expected key=value"),
+        (("lol", "na1", METHOD, "encryptedPUUID=a", "--query", "count=1"), "count"),
+    ],
+)
+def test_pyot_get_bad_input_is_a_usage_error(ops_config, args, fragment):
+    error = fail("pyot_get", *args)
+    assert fragment in str(error)
+    assert error.returncode == 2
+
+
+def test_pyot_get_against_the_emulator_and_a_404_exits_1():
+    from pyot_django.testing import serve_emulator
+
+    with serve_emulator() as emulator:
+        riot = {
+            "BACKEND": "pyot_django.stores.RiotAPI",
+            "API_KEY": FAKE_KEY,
+            "BASE_URL": emulator.base_url,
+            "RATE_LIMITER": {"BACKEND": "pyot_django.limiters.MemoryLimiter"},
+        }
+        with ops_settings(riot=riot):
+            out, err = run("pyot_get", "lol", "na1", METHOD, "encryptedPUUID=someone")
+            assert json.loads(out) and "Supplied by store 3 (RiotAPI)" in err
+            assert FAKE_KEY not in out + err
+            error = fail("pyot_get", "lol", "na1", METHOD, "encryptedPUUID=404-gone")
+            assert error.returncode == 1 and "Not found" in str(error)
+
+
+def test_exit_codes_from_a_real_manage_py(tmp_path: Path):
+    """The return codes reach the shell (call_command raises instead of exiting)."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(root)}
+
+    def manage(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "django", *args], cwd=root, env=env, capture_output=True, text=True, timeout=60
+        )
+
+    # tests.settings configures no pipelines: --all succeeds with a warning, a name is unknown.
+    done = manage("pyot_clear", "--all")
+    assert done.returncode == 0, done.stderr
+    assert "No pipelines configured" in done.stdout
+    unknown = manage("pyot_expire", "lol")
+    assert unknown.returncode == 2
+    assert "CommandError: Unknown pipeline 'lol'. Configured: none" in unknown.stderr
+    assert manage("pyot_pipelines", "--json").stdout.strip() == "[]"
