@@ -1,0 +1,143 @@
+"""The limiter contract the RiotAPI store relies on, and building one from settings.
+
+::
+
+    limiter = build_limiter({"BACKEND": "pyot_django.limiters.RedisLimiter",
+                             "LOCATION": "redis://127.0.0.1:6379/2"},
+                            setting_path='PYOT["lol"]["STORES"][3]["RATE_LIMITER"]')
+    async with limiter.slot(key_id, server, method) as slot:
+        response = await client.get(...)          # exactly one request per slot
+        await slot.record(response.status_code, response.headers)
+
+Leaving the block without :meth:`Slot.record` (a connection error, a timeout, a
+cancellation) frees what the slot held and keeps the request counted, because it
+may have reached Riot.
+
+Options shared by every limiter:
+
+``LIMITING_SHARE`` (default ``1.0``, ``0 < share <= 1``)
+    Use only this share of every limit (rounded down, at least 1 request per
+    window), leaving the rest to other deployments sharing the API key.
+``PACING`` (default ``"burst"``)
+    ``"burst"`` sends as soon as every window has room: a cold start spends a
+    window's whole budget at once, then waits for the window to close — the highest
+    throughput and the lowest latency while the budget lasts. ``"spread"`` also
+    keeps requests at least ``seconds / limit`` apart (the slowest window's rate),
+    so traffic is smooth and a window never fills in one burst; throughput is the
+    same in the long run, but a single request may wait up to that interval even
+    when the windows have room.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from django.utils.module_loading import import_string
+
+from ..exceptions import ImproperlyConfiguredPipeline
+from .headers import Feedback, read_feedback
+
+__all__ = ["PACINGS", "Limiter", "Slot", "build_limiter"]
+
+PACINGS = ("burst", "spread")
+_DEFAULT_BACKEND = "pyot_django.limiters.MemoryLimiter"
+
+T = TypeVar("T")
+
+
+class Slot(Generic[T]):
+    """Permission to send one request; report its answer with :meth:`record`."""
+
+    __slots__ = ("_limiter", "_settled", "ticket")
+
+    def __init__(self, limiter: Limiter[T], ticket: T) -> None:
+        self._limiter = limiter
+        self.ticket = ticket
+        self._settled = False
+
+    async def record(self, status: int, headers: Mapping[str, str]) -> None:
+        """Learn from the answer (``headers`` should be case-insensitive, e.g. ``httpx.Headers``)."""
+        await self._settle(read_feedback(status, headers))
+
+    async def _settle(self, feedback: Feedback) -> None:
+        if self._settled:
+            return
+        self._settled = True
+        await self._limiter._settle(self.ticket, feedback)
+
+
+class Limiter(ABC, Generic[T]):
+    """Base class: per (key, server) app limits and per (key, server, method) method limits."""
+
+    OPTIONS: ClassVar[frozenset[str]] = frozenset({"BACKEND", "LIMITING_SHARE", "PACING"})
+
+    def __init__(self, *, limiting_share: float = 1.0, pacing: str = "burst") -> None:
+        if (
+            isinstance(limiting_share, bool)
+            or not isinstance(limiting_share, int | float)
+            or not 0 < limiting_share <= 1
+        ):
+            raise ValueError(f"LIMITING_SHARE must be a number in (0, 1], got {limiting_share!r}")
+        if pacing not in PACINGS:
+            raise ValueError(f"PACING must be one of {', '.join(PACINGS)}, got {pacing!r}")
+        self.share = float(limiting_share)
+        self.pacing = pacing
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> Self:
+        """Build from a settings dict whose keys are already validated against ``OPTIONS``."""
+        kwargs = {name.lower(): value for name, value in options.items() if name != "BACKEND"}
+        return cls(**kwargs)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, key_id: str, server: str, method: str) -> AsyncIterator[Slot[T]]:
+        """Wait until one request may go out in every app and method window, then hold it.
+
+        ``key_id`` identifies the API key (a hash, never the key), ``server`` is the
+        routing value and ``method`` the Riot operation id.
+        """
+        slot = Slot(self, await self._acquire(key_id, server, method))
+        try:
+            yield slot
+        finally:
+            # No answer: free a probe hold, keep the request counted (it may have arrived).
+            await slot._settle(Feedback())
+
+    async def aclose(self) -> None:
+        """Release connections; the limiter stays usable (they reopen lazily)."""
+
+    @abstractmethod
+    async def _acquire(self, key_id: str, server: str, method: str) -> T:
+        """Wait for room and take it; must leave nothing taken if cancelled."""
+
+    @abstractmethod
+    async def _settle(self, ticket: T, feedback: Feedback) -> None:
+        """Account for the answer (or its absence) to the request ``ticket`` admitted."""
+
+
+def build_limiter(options: Mapping[str, Any] | None, setting_path: str = "RATE_LIMITER") -> Limiter[Any]:
+    """Build the limiter a ``RATE_LIMITER`` setting describes (``BACKEND`` defaults to memory).
+
+    Errors are :class:`ImproperlyConfiguredPipeline` naming ``setting_path``.
+    """
+    options = dict(options or {})
+    path = options.get("BACKEND", _DEFAULT_BACKEND)
+    try:
+        backend = import_string(path) if isinstance(path, str) else path
+    except ImportError as exc:
+        raise ImproperlyConfiguredPipeline(f'{setting_path}["BACKEND"]: cannot import {path!r} ({exc})') from exc
+    if not (isinstance(backend, type) and issubclass(backend, Limiter)):
+        raise ImproperlyConfiguredPipeline(f'{setting_path}["BACKEND"]: {path!r} is not a pyot_django.limiters.Limiter')
+    unknown = sorted(set(options) - backend.OPTIONS)
+    if unknown:
+        raise ImproperlyConfiguredPipeline(
+            f"{setting_path}: unknown option(s) {', '.join(unknown)} for {backend.__name__}; "
+            f"valid options: {', '.join(sorted(backend.OPTIONS))}"
+        )
+    try:
+        return backend.from_options(options)
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfiguredPipeline(f"{setting_path}: {exc}") from exc

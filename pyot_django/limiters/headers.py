@@ -1,0 +1,142 @@
+"""Reading Riot's rate-limit headers.
+
+Riot describes every limit as ``limit:seconds`` pairs (``20:1,100:120``) and the
+current usage the same way (``3:1,17:120``). A response is reduced to a
+:class:`Feedback`: plain data that both the in-process engine and the Redis Lua
+script understand, so the two limiters learn from exactly the same facts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "APP",
+    "METHOD",
+    "Feedback",
+    "ScopeHeaders",
+    "parse_pairs",
+    "parse_retry_after",
+    "read_feedback",
+]
+
+#: Index of each scope in every per-scope sequence (tickets, feedback, Redis keys).
+APP = 0
+METHOD = 1
+
+_LIMIT_HEADERS = ("x-app-rate-limit", "x-method-rate-limit")
+_COUNT_HEADERS = ("x-app-rate-limit-count", "x-method-rate-limit-count")
+
+
+def parse_pairs(value: str | None) -> tuple[tuple[int, int], ...]:
+    """Parse ``"20:1,100:120"`` into ``((20, 1), (100, 120))``.
+
+    Malformed pairs are skipped rather than raised: a garbled header must never turn a
+    successful Riot response into an exception, and skipping only makes the limiter
+    learn less (it then keeps what it knew).
+    """
+    if not value:
+        return ()
+    pairs: list[tuple[int, int]] = []
+    for part in value.split(","):
+        first, sep, second = part.strip().partition(":")
+        if not sep:
+            continue
+        try:
+            number, seconds = int(first), int(second)
+        except ValueError:
+            continue
+        if number >= 0 and seconds > 0:
+            pairs.append((number, seconds))
+    return tuple(pairs)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header; ``None`` when absent or not a number.
+
+    Riot sends delta-seconds. An HTTP date is not something Riot sends, so it is treated
+    as absent, which falls back to exponential backoff (the safe side).
+    """
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeHeaders:
+    """The limits and counts one response reported for one scope (app or method)."""
+
+    raw: str | None = None
+    """The limit header as sent (``None`` if absent); compared verbatim to detect changes."""
+    limits: tuple[tuple[int, int], ...] = ()
+    """``(limit, seconds)`` pairs."""
+    counts: tuple[tuple[int, int], ...] = ()
+    """``(count, seconds)`` pairs: the server's usage, including this request."""
+
+    def count_for(self, seconds: int) -> int | None:
+        """The reported count of the window lasting ``seconds``, if reported."""
+        for count, window in self.counts:
+            if window == seconds:
+                return count
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What one response tells the limiter. ``status=None`` means no response at all."""
+
+    status: int | None = None
+    scopes: tuple[ScopeHeaders, ScopeHeaders] = field(default=(ScopeHeaders(), ScopeHeaders()))
+    limit_type: str | None = None
+    """``X-Rate-Limit-Type`` lower-cased (``application``, ``method``, ``service``, …)."""
+    retry_after: float | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The shape the Lua script decodes (lists only: cjson has no tuples)."""
+        return {
+            "s": self.status if self.status is not None else 0,
+            "sc": [
+                {
+                    "raw": scope.raw if scope.raw is not None else False,
+                    "l": [list(pair) for pair in scope.limits],
+                    "c": [list(pair) for pair in scope.counts],
+                }
+                for scope in self.scopes
+            ],
+            "ty": self.limit_type or "",
+            "ra": self.retry_after if self.retry_after is not None else -1,
+        }
+
+
+def _scope(headers: Mapping[str, str], index: int) -> ScopeHeaders:
+    raw = headers.get(_LIMIT_HEADERS[index])
+    return ScopeHeaders(
+        raw=raw.strip() if raw is not None else None,
+        limits=parse_pairs(raw),
+        counts=parse_pairs(headers.get(_COUNT_HEADERS[index])),
+    )
+
+
+def read_feedback(status: int, headers: Mapping[str, str]) -> Feedback:
+    """Reduce a response to :class:`Feedback`.
+
+    ``headers`` should be case-insensitive (``httpx.Headers``); a plain ``dict`` is
+    lower-cased here so tests and other HTTP clients work too.
+    """
+    if isinstance(headers, dict):
+        headers = {str(name).lower(): value for name, value in headers.items()}
+    limit_type = headers.get("x-rate-limit-type")
+    return Feedback(
+        status=status,
+        scopes=(_scope(headers, APP), _scope(headers, METHOD)),
+        limit_type=limit_type.strip().lower() if limit_type else None,
+        retry_after=parse_retry_after(headers.get("retry-after")),
+    )

@@ -1,0 +1,269 @@
+"""``RedisLimiter``: one budget shared by every process and machine using the same Redis.
+
+Each acquisition is one atomic Lua script (:mod:`.script`) that checks and takes
+from every app and method window together, timed by Redis's own clock. Keys look
+like ``pyot:rl:{<key hash>:<server>}:<method>``: the hash tag keeps both scopes of
+a request in one cluster slot, and the key itself never appears.
+
+Connections open lazily, one pool per running event loop, because ``async_to_sync``
+may run every call on a fresh loop and a pool bound to a dead loop cannot be
+reused. Each pool closes with its loop (see :func:`_close_with_loop`) and is
+forgotten on the next lookup; a weak mapping would not do, as a pool's connections
+refer to their loop and would keep it alive.
+
+While Redis is unreachable, requests go through an in-process
+:class:`MemoryLimiter` using ``FALLBACK_SHARE`` of this deployment's share (the
+other processes are falling back too, and nobody can see them); the outage is
+logged once, and Redis is tried again every ``_RECHECK`` seconds, not on every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.commands.core import AsyncScript
+from redis.exceptions import RedisError
+
+from . import script
+from .base import Limiter
+from .headers import Feedback
+from .memory import MemoryLimiter, MemoryTicket
+from .notify import Notifier
+
+__all__ = ["RedisLimiter"]
+
+logger = logging.getLogger("pyot_django.limiters")
+
+_UNAVAILABLE = (RedisError, OSError, TimeoutError)
+_RECHECK = 1.0
+"""Seconds between attempts to reach Redis again during an outage."""
+_POLL_MIN, _POLL_MAX = 0.01, 0.2
+"""Re-ask Redis this often (doubling) while another process's answer is awaited."""
+_SOCKET_TIMEOUT = 1.0
+_POOL_SIZE, _POOL_WAIT = 32, 10.0
+"""Connections per event loop, and how long a call may queue for one."""
+
+
+_Entry = tuple[aioredis.Redis, AsyncScript, AsyncGenerator[None, None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RedisTicket:
+    keys: tuple[str, str] | None
+    sent: str = ""
+    marks: str = ""
+    fallback: MemoryTicket | None = None
+
+
+def _public(location: str) -> str:
+    """``location`` without credentials, for log lines."""
+    parts = urlsplit(location)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+async def _close_with_loop(client: aioredis.Redis) -> AsyncGenerator[None, None]:
+    """Stay suspended for the life of the loop; closing the pool when the loop shuts down.
+
+    ``asyncio.run`` (and so ``async_to_sync``) finalises pending async generators
+    before closing its loop, which runs this ``finally`` while the loop still works:
+    the sockets close properly instead of leaking with a dead loop.
+    """
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
+class RedisLimiter(Limiter[RedisTicket]):
+    """Rate limits shared through Redis (``LOCATION``: a ``redis://`` or ``rediss://`` URL).
+
+    Extra options: ``KEY_PREFIX`` (default ``"pyot:rl"``) and ``FALLBACK_SHARE``
+    (default ``0.25``): while Redis is down, each process uses this fraction of its
+    ``LIMITING_SHARE`` on its own — pick about ``1 / number of processes``.
+    """
+
+    OPTIONS = Limiter.OPTIONS | {"LOCATION", "KEY_PREFIX", "FALLBACK_SHARE"}
+
+    def __init__(
+        self,
+        *,
+        location: str | None = None,
+        key_prefix: str = "pyot:rl",
+        fallback_share: float = 0.25,
+        limiting_share: float = 1.0,
+        pacing: str = "burst",
+    ) -> None:
+        super().__init__(limiting_share=limiting_share, pacing=pacing)
+        if not isinstance(location, str) or not location:
+            raise ValueError("LOCATION is required: a redis:// URL, e.g. 'redis://127.0.0.1:6379/0'")
+        if (
+            isinstance(fallback_share, bool)
+            or not isinstance(fallback_share, int | float)
+            or not 0 < fallback_share <= 1
+        ):
+            raise ValueError(f"FALLBACK_SHARE must be a number in (0, 1], got {fallback_share!r}")
+        self.location = location
+        self.key_prefix = key_prefix
+        self.fallback = MemoryLimiter(limiting_share=self.share * fallback_share, pacing=pacing)
+        self._source = script.render()
+        self._clients: dict[asyncio.AbstractEventLoop, _Entry] = {}
+        self._clients_lock = threading.Lock()
+        self._down = False
+        self._next_check = 0.0
+        self._notifier = Notifier()
+        self._orphans: set[asyncio.Task[Any]] = set()
+        self._away_keys: set[tuple[str, str]] = set()  # scopes limited in process during an outage
+
+    # -- connection handling ---------------------------------------------------------------
+
+    async def _client(self) -> tuple[aioredis.Redis, AsyncScript]:
+        loop = asyncio.get_running_loop()
+        with self._clients_lock:
+            entry = self._clients.get(loop)
+            if entry is None:
+                for dead in [other for other in self._clients if other.is_closed()]:
+                    del self._clients[dead]
+                # Blocking: a burst of callers queues for a connection instead of failing
+                # with "too many connections" (which would look like an outage).
+                pool = aioredis.BlockingConnectionPool.from_url(
+                    self.location, max_connections=_POOL_SIZE, timeout=_POOL_WAIT,
+                    socket_timeout=_SOCKET_TIMEOUT, socket_connect_timeout=_SOCKET_TIMEOUT,
+                    retry=Retry(NoBackoff(), 0))
+                client = aioredis.Redis.from_pool(pool)
+                entry = self._clients[loop] = (
+                    client, client.register_script(self._source), _close_with_loop(client))
+                fresh = True
+            else:
+                fresh = False
+        if fresh:
+            await anext(entry[2])
+        return entry[0], entry[1]
+
+    async def aclose(self) -> None:
+        loop = asyncio.get_running_loop()
+        with self._clients_lock:
+            entry = self._clients.pop(loop, None)
+        if entry is not None:
+            await entry[2].aclose()
+
+    def _recheck_due(self) -> bool:
+        now = time.monotonic()
+        if now < self._next_check:
+            return False
+        self._next_check = now + _RECHECK  # this caller tries Redis; the others stay local
+        return True
+
+    def _mark_down(self, exc: BaseException) -> None:
+        self._next_check = time.monotonic() + _RECHECK
+        if not self._down:
+            self._down = True
+            # What the fallback learned in an earlier outage says nothing of today's counts.
+            self.fallback.forget()
+            logger.warning(
+                "Rate-limit Redis at %s is unreachable (%s: %s); limiting in process at %.0f%% "
+                "of the limits until it answers again",
+                _public(self.location),
+                type(exc).__name__,
+                exc,
+                self.fallback.share * 100,
+            )
+
+    async def _recover(self) -> None:
+        """Make the scopes used during the outage probe again, then share through Redis."""
+        _, lua = await self._client()
+        away = list(self._away_keys)
+        for keys in away or [self._keys("-", "-", "-")]:  # at least one call: proves Redis answers
+            await lua(keys=keys, args=["forget"])
+        self._away_keys.difference_update(away)
+        self._down = False
+        logger.warning("Rate-limit Redis at %s answers again; sharing limits through it", _public(self.location))
+
+    def _keys(self, key_id: str, server: str, method: str) -> tuple[str, str]:
+        app = f"{self.key_prefix}:{{{key_id}:{server}}}"
+        return app, f"{app}:{method}"
+
+    # -- acquisition ---------------------------------------------------------------------------
+
+    async def _acquire(self, key_id: str, server: str, method: str) -> RedisTicket:
+        keys = self._keys(key_id, server, method)
+        delay = _POLL_MIN
+        while True:
+            if self._down:
+                if not self._recheck_due():
+                    self._away_keys.add(keys)
+                    ticket = await self.fallback._acquire(key_id, server, method)
+                    return RedisTicket(None, fallback=ticket)
+                try:
+                    await self._recover()
+                except _UNAVAILABLE as exc:
+                    self._mark_down(exc)
+                    continue
+            generation = self._notifier.generation
+            try:
+                answer = await self._run_acquire(keys)
+            except _UNAVAILABLE as exc:
+                self._mark_down(exc)
+                continue
+            kind, value, extra = (part.decode() if isinstance(part, bytes) else part for part in answer)
+            if kind == "A":
+                return RedisTicket(keys, value, extra)
+            seconds = float(value)
+            if seconds > 0:
+                await asyncio.sleep(seconds)
+                delay = _POLL_MIN
+            else:
+                # Another task's answer is awaited: ours wake us at once, other processes'
+                # are noticed by polling, backing off so a slow answer costs little.
+                await self._notifier.wait(generation, delay)
+                delay = min(delay * 2, _POLL_MAX)
+
+    async def _run_acquire(self, keys: tuple[str, str]) -> list[Any]:
+        _, lua = await self._client()
+        spread = "1" if self.pacing == "spread" else "0"
+        task = asyncio.ensure_future(lua(keys=keys, args=["acquire", spread]))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            # The script may already have admitted us: give the slot back when it returns.
+            task.add_done_callback(lambda done: self._release_orphan(keys, done))
+            raise
+
+    def _release_orphan(self, keys: tuple[str, str], done: asyncio.Future[Any]) -> None:
+        if done.cancelled() or done.exception() is not None:
+            return
+        answer = [part.decode() if isinstance(part, bytes) else part for part in done.result()]
+        if answer[0] != "A":
+            return
+        orphan = asyncio.ensure_future(self._settle(RedisTicket(keys, answer[1], answer[2]), Feedback()))
+        self._orphans.add(orphan)
+        orphan.add_done_callback(self._orphans.discard)
+
+    # -- settling ------------------------------------------------------------------------------
+
+    async def _settle(self, ticket: RedisTicket, feedback: Feedback) -> None:
+        if ticket.fallback is not None:
+            self.fallback.settle_now(ticket.fallback, feedback)
+            return
+        assert ticket.keys is not None
+        try:
+            _, lua = await self._client()
+            args = ["record", repr(self.share), ticket.sent, ticket.marks, orjson.dumps(feedback.as_json()).decode()]
+            # Shielded: a cancellation right here must not lose the answer or the probe hold.
+            await asyncio.shield(lua(keys=ticket.keys, args=args))
+        except _UNAVAILABLE as exc:
+            self._mark_down(exc)
+        finally:
+            self._notifier.notify()

@@ -1,0 +1,181 @@
+"""RedisLimiter specifics: keys, several OS processes, event loops, outages and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import multiprocessing
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import redis
+from asgiref.sync import async_to_sync
+
+from pyot_django.limiters import RedisLimiter
+from tests.limiter_support import (
+    KEY_ID,
+    REDIS_DB_URL,
+    FixedWindowRiot,
+    call,
+    drop_prefix,
+    fixed_window_peaks,
+    fleet_worker,
+    headers,
+    unique_prefix,
+)
+
+
+@pytest.fixture
+async def prefix() -> AsyncIterator[str]:
+    value = unique_prefix()
+    yield value
+    drop_prefix(value)
+
+
+def _records(caplog: pytest.LogCaptureFixture, word: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "pyot_django.limiters" and word in r.getMessage()]
+
+
+async def test_keys_carry_hash_and_ttl_never_the_key(prefix: str) -> None:
+    limiter = RedisLimiter(location=REDIS_DB_URL, key_prefix=prefix)
+    await call(limiter, FixedWindowRiot(app="5:1"))
+    await limiter.aclose()
+    client = redis.Redis.from_url(REDIS_DB_URL)
+    keys = sorted(k.decode() for k in client.scan_iter(match=f"{prefix}*"))
+    assert keys == [f"{prefix}:{{{KEY_ID}:na1}}", f"{prefix}:{{{KEY_ID}:na1}}:match-v5.getMatch"]
+    assert all(0 < client.pttl(k) <= 3_700_000 for k in keys)
+    client.close()
+
+
+def test_four_processes_share_one_budget(prefix: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    start_at = time.time() + 4.0  # after every interpreter has started
+    with ctx.Pool(4) as pool:
+        results = pool.starmap(fleet_worker, [(prefix, start_at, 8, "8:1")] * 4)
+    sent = [t for times in results for t in times]
+    assert len(sent) == 32
+    peaks = fixed_window_peaks(sent, 1.0)
+    assert max(peaks) <= 8, peaks
+    # 32 requests at 8 per second need 4 windows: about 3 s, not one window per process.
+    assert max(sent) - min(sent) < 5.5
+
+
+def test_a_fresh_event_loop_per_call(prefix: str) -> None:
+    limiter = RedisLimiter(location=REDIS_DB_URL, key_prefix=prefix)
+    riot = FixedWindowRiot(app="50:1")
+    for _ in range(5):
+        assert async_to_sync(call)(limiter, riot) == 200  # asgiref: a new loop each time
+    gc.collect()
+    assert len(limiter._clients) <= 1  # pools of dead loops are not kept
+
+
+async def test_unreachable_redis_falls_back_and_logs_once(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="pyot_django.limiters")
+    limiter = RedisLimiter(location="redis://:secret@127.0.0.1:1/0", fallback_share=0.5)
+    riot = FixedWindowRiot(app="10:1")
+    started = time.monotonic()
+    statuses = await asyncio.gather(*(call(limiter, riot) for _ in range(10)))
+    elapsed = time.monotonic() - started
+    assert statuses == [200] * 10 and riot.rejected == {}
+    assert elapsed >= 1.0  # half of 10 per second: 5 + 5
+    assert max(fixed_window_peaks(riot.admitted, 1.0)) <= 5
+    warnings = _records(caplog, "unreachable")
+    assert len(warnings) == 1
+    assert "secret" not in warnings[0].getMessage()
+    await limiter.aclose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def private_redis() -> Iterator[tuple[str, callable]]:
+    """A throwaway redis-server (no persistence) that the test may stop and start again."""
+    port = _free_port()
+    workdir = tempfile.mkdtemp(prefix="pyot-redis-")
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        processes.append(subprocess.Popen(
+            [shutil.which("redis-server") or "redis-server", "--port", str(port), "--save", "",
+             "--appendonly", "no", "--dir", workdir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        client.close()
+
+    def stop() -> None:
+        process = processes[-1]
+        process.terminate()
+        process.wait(10)
+
+    start()
+    yield f"redis://127.0.0.1:{port}/0", (start, stop)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+async def test_redis_stopped_mid_run_then_back(private_redis: tuple[str, tuple],
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="pyot_django.limiters")
+    url, (start, stop) = private_redis
+    limiter = RedisLimiter(location=url, fallback_share=0.5)
+    riot = FixedWindowRiot(app="10:1")
+    assert set(await asyncio.gather(*(call(limiter, riot) for _ in range(10)))) == {200}
+    assert not _records(caplog, "unreachable")
+
+    stop()
+    await asyncio.sleep(1.1)  # let Riot's window close: the fallback starts from scratch
+    statuses = await asyncio.gather(*(call(limiter, riot) for _ in range(10)))
+    assert set(statuses) == {200} and riot.rejected == {}
+    assert len(_records(caplog, "unreachable")) == 1
+
+    start()
+    await asyncio.sleep(1.2)  # the next periodic check finds it
+    statuses = await asyncio.gather(*(call(limiter, riot) for _ in range(10)))
+    assert set(statuses) == {200} and riot.rejected == {}
+    assert len(_records(caplog, "sharing limits")) == 1
+    client = redis.Redis.from_url(url)
+    assert client.keys("pyot:rl:*")  # state rebuilt in the restarted server
+    client.close()
+    assert len(_records(caplog, "unreachable")) == 1
+    await limiter.aclose()
+
+
+async def test_restart_forgets_limits_so_the_next_request_probes(prefix: str) -> None:
+    limiter = RedisLimiter(location=REDIS_DB_URL, key_prefix=prefix)
+    async with limiter.slot(KEY_ID, "na1", "m") as slot:
+        await slot.record(200, headers(app="5:1"))
+    drop_prefix(prefix)  # what a restart without persistence does to our keys
+    entered: list[int] = []
+    gate = asyncio.Event()
+
+    async def one() -> None:
+        async with limiter.slot(KEY_ID, "na1", "m") as slot:
+            entered.append(1)
+            await gate.wait()
+            await slot.record(200, headers(app="5:1"))
+
+    tasks = [asyncio.create_task(one()) for _ in range(3)]
+    await asyncio.sleep(0.3)
+    assert len(entered) == 1
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    await limiter.aclose()
