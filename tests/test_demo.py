@@ -1,0 +1,130 @@
+"""The README's first command, run as the README says: ``make demo``.
+
+It must bring the site up on ``DEMO_PORT`` with the emulator in-process, serve a player
+page over real HTTP, and serve it again from the pipeline's caches: the second load's
+trace has no RiotAPI row and the emulator sees no new request.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAYER = "/players/na1/Faker/KR1/"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Demo:
+    def __init__(self, process: subprocess.Popen[bytes], port: int, emulator_port: int, log: Path) -> None:
+        self.process = process
+        self.url = f"http://127.0.0.1:{port}"
+        self.port = port
+        self.emulator_url = f"http://127.0.0.1:{emulator_port}"
+        self.log = log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def emulator_requests(self) -> int:
+        return httpx.get(f"{self.emulator_url}/_emulator/stats").json()["total"]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    port, emulator_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "RIOT_API_KEY")}
+    env = {k: v for k, v in env.items() if not k.startswith(("DJANGO_", "PYOT_", "CELERY_"))}
+    # A database of its own: the demo must not touch a developer's .demo/db.sqlite3.
+    env.update(DEMO_PORT=str(port), DEMO_EMULATOR_PORT=str(emulator_port),
+               PYOT_DEMO_SQLITE=str(tmp_path / "demo.sqlite3"))  # fmt: skip
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["make", "demo"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    running = Demo(process, port, emulator_port, log)
+    try:
+        deadline = time.monotonic() + 240  # a fresh clone installs the venv first
+        while not _port_open(port):
+            if process.poll() is not None:
+                pytest.fail(f"make demo exited with {process.returncode}:\n{running.output()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the demo did not listen on {port}:\n{running.output()[-3000:]}")
+            time.sleep(0.2)
+        yield running
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a developer stops it
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                pytest.fail(f"the demo did not stop on Ctrl-C:\n{running.output()[-3000:]}")
+
+
+def _trace_stores(html: str) -> list[str]:
+    return re.findall(r'<tr data-store="([^"]+)">', html)
+
+
+def test_make_demo_serves_the_site_and_the_second_load_hits_the_caches(demo: Demo):
+    with httpx.Client(base_url=demo.url, timeout=30) as http:
+        home = http.get("/")
+        assert home.status_code == 200 and 'name="riot_id"' in home.text
+
+        first = http.get(PLAYER)
+        assert first.status_code == 200, first.text[-2000:]
+        assert first.text.count('<tr class="match ') == 10
+        assert "RiotAPI" in _trace_stores(first.text)
+        requests_after_first = demo.emulator_requests()
+        assert requests_after_first == 15
+
+        second = http.get(PLAYER)
+        assert second.status_code == 200
+        stores = _trace_stores(second.text)
+        assert len(stores) == 15
+        assert "RiotAPI" not in stores
+        assert set(stores) <= {"Memory", "DjangoCache", "DjangoORM"}
+        assert demo.emulator_requests() == requests_after_first
+
+        # The admin works, with its static files served, and the printed credentials log in.
+        assert http.get("/static/admin/css/base.css").status_code == 200
+        login = http.get("/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+        admin = http.post(
+            "/admin/login/?next=/admin/",
+            data={"username": "admin", "password": "pyot-demo", "csrfmiddlewaretoken": token},
+            follow_redirects=True,
+        )
+        assert admin.status_code == 200 and "Site administration" in admin.text
+
+    printed = demo.output()
+    assert f"http://127.0.0.1:{demo.port}/" in printed
+    assert "password 'pyot-demo'" in printed
+
+
+def test_make_demo_stops_cleanly_on_ctrl_c(demo: Demo):
+    os.killpg(demo.process.pid, signal.SIGINT)
+    demo.process.wait(timeout=20)
+    assert not _port_open(demo.port)
+    assert not _port_open(int(demo.emulator_url.rsplit(":", 1)[1]))  # the emulator thread stopped too
