@@ -93,7 +93,10 @@ class UnsupportedMediaType(RiotError):
 
 
 class RateLimited(RiotError):
+    """Riot kept answering 429; ``retry_after`` is its last ``Retry-After`` in seconds, if any."""
+
     status = 429
+    retry_after: float | None = None
 
 
 class ServerError(RiotError):

@@ -330,3 +330,21 @@ async def test_full_pipeline_end_to_end(riot_emulator, redis_url):
     assert trace.records[0].store_name == "DjangoORM"
     assert riot_emulator.emulator.stats()["total"] == 7
     await pipeline.clear()
+
+
+async def test_rate_limited_carries_riots_retry_after(riot_emulator):
+    from pyot_django.exceptions import RateLimited
+
+    riot_emulator.emulator.script("summoner-v4.getByPUUID", [{"status": 429, "retry_after": 0, "type": "service"}] * 2)
+    pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={429: ("R", [1])})
+    with pytest.raises(RateLimited) as info:
+        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+    assert info.value.retry_after == 0
+
+
+def test_fetch_sync_reads_the_cache_in_this_thread(riot_emulator):
+    pipeline = pipeline_for(riot_emulator, "lol", CACHE_STORES["memory"])
+    first = pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID="fs")
+    assert pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID="fs") == first
+    assert riot_emulator.emulator.stats()["total"] == 1
+    assert pipeline.health[0].hits == 1

@@ -125,6 +125,10 @@ class Pipeline:
         """
         return await self.get(self.token(method, server, queries=queries, **params))
 
+    def fetch_sync(self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any) -> Any:
+        """``fetch`` for sync code: cache hits are read in this thread (see ``get_sync``)."""
+        return self.get_sync(self.token(method, server, queries=queries, **params))
+
     def token(
         self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any
     ) -> PipelineToken:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import orjson
 
-from ..exceptions import NotFindable, ServerError, Timeout, error_for_status
+from ..exceptions import NotFindable, RateLimited, ServerError, Timeout, error_for_status
 from ..riot import build_path, check_query, check_server, encode_query, endpoints_for_game
 from ..riot.retry import TIMEOUT_STATUS, error_handling_problem, parse_error_handling, strategy_for
 from .base import OptionProblem, ServiceStore, StoreContext
@@ -224,6 +224,8 @@ class RiotAPI(ServiceStore):
             if status == 404:
                 raise failure
             retry_after = _retry_after(response.headers) if status in (429, 503) else None
+            if retry_after is not None and isinstance(failure, RateLimited):
+                failure.retry_after = retry_after
             await self._retry_or_raise(status, retry_after, attempts, failure, verb, server, method, started)
 
     async def _send(
