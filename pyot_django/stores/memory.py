@@ -82,15 +82,10 @@ class Memory(CacheStore):
         ttl = self.expirations.ttl(token.method)
         if ttl == 0:
             return
-        self.set_raw(token, _dumps(value), ttl)
-
-    def set_raw(self, token: PipelineToken, raw: bytes, ttl: int) -> None:
-        """Store already-encoded JSON (the pipeline passes Riot's bytes through untouched)."""
-        if ttl == 0:
-            return
         data = self._data
         key = token.stringify
-        data[key] = (None if ttl < 0 else _monotonic() + ttl, raw)
+        # Encoded now: later mutations of ``value`` by the caller cannot reach the cache.
+        data[key] = (None if ttl < 0 else _monotonic() + ttl, _dumps(value))
         try:
             data.move_to_end(key)
             while len(data) > self.max_entries:
