@@ -26,6 +26,7 @@ from ..riot import build_path, check_query, check_server, encode_query, endpoint
 from ..riot.retry import TIMEOUT_STATUS, error_handling_problem, parse_error_handling, strategy_for
 from .base import OptionProblem, ServiceStore, StoreContext
 from .sessions import LoopClients
+from .transport import TIMEOUT_ERRORS, TRANSPORT_ERRORS, Answer, full_url, new_pool, send, send_with_session
 
 if TYPE_CHECKING:
     from ..pipeline.token import PipelineToken
@@ -65,9 +66,9 @@ class RiotAPI(ServiceStore):
         self.log_level: int = _LEVELS.get(level, level) if isinstance(level, str) else int(level)
         self.endpoints = endpoints_for_game(context.game)
         self.limiter = self._build_limiter(options.get("RATE_LIMITER", {}), f"{context.path}['RATE_LIMITER']")
-        self._clients = LoopClients(self._new_client)
-        # Prebuilt once: the header dict is shared by every request of this store.
-        self._headers = {"X-Riot-Token": self._api_key, "Accept": "application/json"}
+        self._clients = LoopClients(new_pool)
+        # Prebuilt once: the header list is shared by every request of this store.
+        self._headers = [(b"X-Riot-Token", self._api_key.encode()), (b"Accept", b"application/json")]
 
     @staticmethod
     def _build_limiter(config: Any, path: str) -> Any:
@@ -154,14 +155,6 @@ class RiotAPI(ServiceStore):
         )
         return info
 
-    def _new_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            timeout=self.timeout,
-            # Few connections per client: LoopClients shards the load (see stores/sessions.py).
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
-            verify=True,
-        )
-
     # -- requests ----------------------------------------------------------------------------
 
     async def get(self, token: PipelineToken, session: httpx.AsyncClient | None = None) -> Any:
@@ -191,8 +184,7 @@ class RiotAPI(ServiceStore):
             if endpoint is None:
                 self.url_for(token)
             raise NotFindable(f"{token.method} is a {endpoint.http_method if endpoint else '?'} operation, not {verb}")
-        url = self.url_for(token)
-        params = encode_query(token.queries) if token.queries else None
+        url = full_url(self.url_for(token), encode_query(token.queries) if token.queries else None)
         content = orjson.dumps(body) if body is not None else None
         method = token.method
         server = token.server
@@ -200,30 +192,32 @@ class RiotAPI(ServiceStore):
         while True:
             started = time.perf_counter()
             try:
-                response = await self._send(session, verb, url, params, content, server, method)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                answer = await self._send(session, verb, url, content, server, method)
+            except TIMEOUT_ERRORS as exc:
                 failure: BaseException = Timeout(
                     f"no answer from Riot: {type(exc).__name__}", status=TIMEOUT_STATUS, method=method
                 )
-                if not isinstance(exc, httpx.TimeoutException):
-                    failure = ServerError(f"connection failed: {type(exc).__name__}", status=502, method=method)
                 await self._retry_or_raise(TIMEOUT_STATUS, None, attempts, failure, verb, server, method, started)
                 continue
-            status = response.status_code
+            except TRANSPORT_ERRORS as exc:
+                failure = ServerError(f"connection failed: {type(exc).__name__}", status=502, method=method)
+                await self._retry_or_raise(TIMEOUT_STATUS, None, attempts, failure, verb, server, method, started)
+                continue
+            status = answer.status
             self._log(verb, server, method, status, started)
             if status < 300:
-                if not response.content:
+                if not answer.content:
                     return None
                 try:
-                    return orjson.loads(response.content)
+                    return orjson.loads(answer.content)
                 except orjson.JSONDecodeError:
                     failure = ServerError("Riot answered malformed JSON", status=500, method=method)
                     await self._retry_or_raise(500, None, attempts, failure, verb, server, method, started)
                     continue
-            failure = error_for_status(status, _riot_message(response), method=method)
+            failure = error_for_status(status, _riot_message(answer), method=method)
             if status == 404:
                 raise failure
-            retry_after = _retry_after(response.headers) if status in (429, 503) else None
+            retry_after = _retry_after(answer.headers) if status in (429, 503) else None
             if retry_after is not None and isinstance(failure, RateLimited):
                 failure.retry_after = retry_after
             await self._retry_or_raise(status, retry_after, attempts, failure, verb, server, method, started)
@@ -233,37 +227,35 @@ class RiotAPI(ServiceStore):
         session: httpx.AsyncClient | None,
         verb: str,
         url: str,
-        params: Any,
         content: bytes | None,
         server: str,
         method: str,
-    ) -> httpx.Response:
+    ) -> Answer:
         headers = self._headers
         if content is not None:
-            headers = {**headers, "Content-Type": "application/json"}
+            headers = [*headers, (b"Content-Type", b"application/json")]
         limiter = self.limiter
         if limiter is None:
-            return await self._request(session, verb, url, params, content, headers)
+            return await self._request(session, verb, url, content, headers)
         async with limiter.slot(self._identity, server, method) as slot:
-            response = await self._request(session, verb, url, params, content, headers)
-            await slot.record(response.status_code, response.headers)
-            return response
+            answer = await self._request(session, verb, url, content, headers)
+            await slot.record(answer.status, answer.headers)
+            return answer
 
     async def _request(
         self,
         session: httpx.AsyncClient | None,
         verb: str,
         url: str,
-        params: Any,
         content: bytes | None,
-        headers: dict[str, str],
-    ) -> httpx.Response:
+        headers: list[tuple[bytes, bytes]],
+    ) -> Answer:
         if session is not None:
-            return await session.request(verb, url, params=params, content=content, headers=headers)
+            return await send_with_session(session, verb, url, headers, content)
         shard = await self._clients.shard()
         shard.busy += 1
         try:
-            return await shard.client.request(verb, url, params=params, content=content, headers=headers)
+            return await send(shard.client, verb, url, headers, content, self.timeout)
         finally:
             shard.busy -= 1
 
@@ -335,8 +327,8 @@ def _limiter_problem(config: Any, path: str) -> OptionProblem | None:
     return None
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("Retry-After")
+def _retry_after(headers: dict[str, str]) -> float | None:
+    value = headers.get("retry-after")
     if value is None:
         return None
     try:
@@ -345,8 +337,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
         return None
 
 
-def _riot_message(response: httpx.Response) -> str:
+def _riot_message(answer: Answer) -> str:
     try:
-        return str(orjson.loads(response.content)["status"]["message"])
+        return str(orjson.loads(answer.content)["status"]["message"])
     except (orjson.JSONDecodeError, KeyError, TypeError):
-        return f"HTTP {response.status_code}"
+        return f"HTTP {answer.status}"

@@ -1,4 +1,4 @@
-"""HTTP clients per event loop: sharded for throughput, closed with their loop.
+"""HTTP connection pools per event loop: sharded for throughput, closed with their loop.
 
 Under ASGI the loop lives as long as the server, so every request reuses the
 same connections. ``async_to_sync`` runs each call in a fresh ``asyncio.run``
@@ -6,11 +6,11 @@ loop: the clients made for such a loop are closed by an async generator's
 cleanup, which ``asyncio.run`` runs before it closes the loop, so no connection
 outlives its loop.
 
-Why shards: one ``httpx.AsyncClient`` slows down as its pool grows (measured
-against the emulator: 4 connections ~620 req/s, 50 connections in one client
-~270 req/s, the same 50 spread over clients of a few connections each ~1,000
-req/s). So each loop gets a small set of clients, each kept to a few requests
-in flight, and a request goes to the least busy one.
+Why shards: one httpcore/httpx pool slows down as it grows, because every request
+scans all its connections (measured against the emulator: 4 connections ~620
+req/s, 50 connections in one pool ~270 req/s, the same 50 spread over pools of a
+few connections each ~1,000 req/s). So each loop gets a small set of pools, each
+kept to a few requests in flight, and a request goes to the least busy one.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator, Callable
-
-import httpx
+from typing import Any, Protocol
 
 __all__ = ["ClientShard", "LoopClients"]
 
@@ -27,12 +26,16 @@ PER_CLIENT = 4  # requests in flight per client before another client is opened
 MAX_CLIENTS = 32
 
 
+class Closable(Protocol):
+    async def aclose(self) -> Any: ...
+
+
 class ClientShard:
-    """One client and how many requests it has in flight."""
+    """One pool (or client) and how many requests it has in flight."""
 
     __slots__ = ("busy", "client")
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: Any) -> None:
         self.client = client
         self.busy = 0
 
@@ -50,7 +53,7 @@ class LoopClients:
     """Hands out the least busy client of the running event loop, opening more as needed."""
 
     def __init__(
-        self, factory: Callable[[], httpx.AsyncClient], per_client: int = PER_CLIENT, max_clients: int = MAX_CLIENTS
+        self, factory: Callable[[], Closable], per_client: int = PER_CLIENT, max_clients: int = MAX_CLIENTS
     ) -> None:
         self._factory = factory
         self._per_client = per_client
@@ -80,7 +83,7 @@ class LoopClients:
             shards.append(best)
         return best
 
-    async def get(self) -> httpx.AsyncClient:
+    async def get(self) -> Any:
         """The running loop's least busy client."""
         return (await self.shard()).client
 
@@ -93,5 +96,5 @@ class LoopClients:
             await shard.client.aclose()
 
     def __len__(self) -> int:
-        """How many open clients all loops hold."""
-        return sum(1 for shards in self._shards.values() for shard in shards if not shard.client.is_closed)
+        """How many open pools all loops hold (a loop's are dropped when it shuts down)."""
+        return sum(len(shards) for shards in self._shards.values())

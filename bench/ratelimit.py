@@ -1,0 +1,492 @@
+"""Rate-limit efficiency against the emulator's own window rules: ours, pulsefire 2.0.30, Pyot 6.0.9.
+
+Every request is a distinct cold ``summoner-v4.getByPUUID`` token on ``na1`` (one app
+scope, one method scope), sent by C concurrent callers through the client's own rate
+limiter, against one emulator process with limits enforced. Scenarios:
+
+- ``dev``: 1 process x 64 callers, app ``20:1,100:10``, method ``2000:10``, 400 tokens;
+- ``prod``: 1 process x 200 callers, app ``500:10,30000:600``, method ``2000:10``, 1,500 tokens;
+- ``fleet``: 4 OS processes x 50 callers sharing one ``RedisLimiter`` (Redis db 10), the
+  ``prod`` limits, 1,500 tokens split 375 per process.
+
+Clients (each in its own process, ``bench/peers/driver.py``): ours is ``pipeline.get``
+through a pipeline whose only store is ``pyot_django.stores.RiotAPI`` (``MemoryLimiter``
+in one process, ``RedisLimiter`` in the fleet); pulsefire is ``RiotAPIClient`` with
+its default ``rate_limiter_middleware(RiotAPIRateLimiter())``; Pyot 6 is a pipeline with
+its ``RiotAPI`` store and ``MemoryLimiter`` or ``RedisLimiter``. The peers are installed
+from PyPI into ``bench/.venvs/<name>`` (reused when present; pulsefire 2.0.30 needs
+Python >= 3.12, so its venv is made with the first such interpreter found). The
+emulator accepts only the run's API key (``api_keys``), so a client that does not send
+it in ``X-Riot-Token`` gets 401/403, and a path that is not
+``/{server}/lol/summoner/v4/summoners/by-puuid/{puuid}`` gets 404: both would show in
+the "check" column. The emulator is reset (fresh windows, fresh stats) before each run.
+
+Measured, from the emulator's stats: requests completed (200s), 429s by
+``X-Rate-Limit-Type``, and T = ``last_success_at - first_request_at`` (the first request
+the emulator saw to the last success). **Efficiency = t_min / T.**
+
+t_min, the perfect client, is computed by simulating the emulator's window model
+(``pyot_django/testing/ratelimits.py``): every ``limit:seconds`` window of the app scope
+and of the method scope is FIXED — it opens at the first counted request when none is
+open and closes ``seconds`` later (a request at exactly the close opens the next one);
+a request is admitted only if every window has count < limit, and then counts 1 in all
+of them. The perfect client knows the limits, sends each request at the earliest
+instant every window admits it, and has zero latency, so its first request is at 0
+and its last success at the instant of its last send: t_min is that instant. For these
+scenarios the simulation gives 34 s for ``dev`` (20 per second for 5 s, then the 100:10
+window blocks until 10 s, 20 s and 30 s: the 400th request goes at 34 s) and 20 s for
+``prod`` and ``fleet`` (500 at 0, 10 and 20 s). It charges nothing for the probe, for
+latency or for the emulator's own processing time: every client pays those in T.
+
+Targets: zero application/method 429s; efficiency >= 0.98 in ``dev`` and ``prod``,
+>= 0.95 in ``fleet``.
+
+    .venv/bin/python bench/ratelimit.py [--scenario dev,prod,fleet] [--clients ours,pulsefire,pyot]
+
+In the fleet, Pyot 6 runs its ``RedisLimiter`` (same Redis db) and pulsefire, which has no
+Redis limiter, its own way of sharing limits: every process's ``RiotAPIRateLimiter``
+proxies to one ``RiotAPIRateLimiter().serve()`` process started for the run. The driver
+hands that proxy the header names capitalised as Riot writes them (``X-App-Rate-Limit``):
+the emulator sends them lowercase, which the proxy server's case-sensitive lookup misses
+(it then treats the key as unlimited). Pyot 6.0.9's RiotAPI store has no base-URL
+option: the driver sets ``RiotAPIEndpoint.base_url`` to the emulator's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+DRIVER = BENCH / "peers" / "driver.py"
+VENVS = BENCH / ".venvs"
+REDIS_URL = "redis://127.0.0.1:6379/10"
+REDIS_PREFIX = "pyotbench:rl"
+OPERATION = "summoner-v4.getByPUUID"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    app_limits: str
+    method_limits: str
+    tokens: int
+    processes: int
+    callers: int  # per process
+
+
+SCENARIOS = {
+    "dev": Scenario("dev", "20:1,100:10", "2000:10", 400, 1, 64),
+    "prod": Scenario("prod", "500:10,30000:600", "2000:10", 1500, 1, 200),
+    "fleet": Scenario("fleet", "500:10,30000:600", "2000:10", 1500, 4, 50),
+}
+
+
+@dataclass(frozen=True)
+class Peer:
+    requirement: str
+    min_python: tuple[int, int]
+    check: str  # a module that must import in the venv
+
+
+PEERS = {
+    "pulsefire": Peer("pulsefire==2.0.30", (3, 12), "pulsefire.clients"),
+    "pyot": Peer("pyot[redis]==6.0.9", (3, 8), "pyot.limiters.redis"),
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    driver_client: str  # --client of the driver
+    venv: str | None  # None: the project's own interpreter
+
+
+# -- t_min ------------------------------------------------------------------------------------
+
+
+def parse_limits(text: str) -> list[tuple[int, float]]:
+    return [(int(limit), float(seconds)) for limit, seconds in (part.split(":") for part in text.split(","))]
+
+
+def t_min(requests: int, app_limits: str, method_limits: str) -> float:
+    """The perfect client's time from its first request to its last success (see the module docstring)."""
+    limits = parse_limits(app_limits) + parse_limits(method_limits)
+    windows = [[limit, seconds, -math.inf, 0] for limit, seconds in limits]  # limit, seconds, end, count
+    now = 0.0
+    for _ in range(requests):
+        while True:  # the earliest instant every window admits the request
+            blocking = [end for limit, _, end, count in windows if now < end and count >= limit]
+            if not blocking:
+                break
+            now = max(blocking)
+        for window in windows:
+            if now >= window[2]:
+                window[2], window[3] = now + window[1], 0
+            window[3] += 1
+    return now
+
+
+# -- peers' virtual environments -----------------------------------------------------------------
+
+
+def _version(python: str) -> tuple[int, int] | None:
+    try:
+        out = subprocess.run(
+            [python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True, text=True, timeout=20
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    major, minor = out.stdout.split()
+    return int(major), int(minor)
+
+
+def _interpreter(minimum: tuple[int, int]) -> str | None:
+    """``python3`` if recent enough, else the first ``python3.X`` or pyenv version that is."""
+    candidates = [shutil.which("python3"), shutil.which("python3.13"), shutil.which("python3.12")]
+    found = glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3"))
+    candidates += sorted(found, key=lambda path: [int(n) for n in re.findall(r"\d+", path)], reverse=True)
+    for python in candidates:
+        version = python and _version(python)
+        if version and version >= minimum:
+            return python
+    return None
+
+
+def ensure_venv(name: str) -> tuple[str | None, str]:
+    """(the venv's python, "") or (None, why not); installs ``PEERS[name]`` into ``bench/.venvs/<name>``."""
+    peer = PEERS[name]
+    venv = VENVS / name
+    python = venv / "bin" / "python"
+    if python.exists() and subprocess.run([python, "-c", f"import {peer.check}"], capture_output=True).returncode == 0:
+        return str(python), ""
+    base = _interpreter(peer.min_python)
+    if base is None:
+        return None, f"no Python >= {'.'.join(map(str, peer.min_python))} to make its venv"
+    shutil.rmtree(venv, ignore_errors=True)
+    print(f"installing {peer.requirement} into {venv.relative_to(ROOT)} ({base})", flush=True)
+    steps = ([base, "-m", "venv", str(venv)], [str(python), "-m", "pip", "install", "-q", peer.requirement])
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode != 0:
+            return None, f"{' '.join(step[-2:])} failed: {done.stderr.strip().splitlines()[-1:]}"
+    if subprocess.run([python, "-c", f"import {peer.check}"], capture_output=True).returncode != 0:
+        return None, f"{peer.requirement} installed but `import {peer.check}` fails"
+    return str(python), ""
+
+
+# -- one run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    scenario: str
+    client: str
+    shape: str
+    t_min: float
+    tokens: int
+    done: int | None = None
+    client_ok: int | None = None
+    errors: dict[str, int] = field(default_factory=dict)
+    limited: dict[str, int] = field(default_factory=dict)
+    wall: float | None = None
+    check: str = ""
+    note: str = ""
+
+    @property
+    def efficiency(self) -> float | None:
+        return self.t_min / self.wall if self.wall and self.done == self.tokens else None
+
+
+def _cleanup_redis(patterns: list[str]) -> None:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+        for pattern in patterns:
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            for i in range(0, len(keys), 500):
+                client.delete(*keys[i : i + 500])
+        client.close()
+    except redis.RedisError as exc:
+        print(f"warning: could not clean Redis keys {patterns}: {exc}", file=sys.stderr)
+
+
+def _redis_problem() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis {REDIS_URL} unreachable: {type(exc).__name__}"
+    return ""
+
+
+def _pulsefire_proxy(python: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start pulsefire's own shared limiter, ``RiotAPIRateLimiter().serve()``; (process, URL)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = f"from pulsefire.ratelimiters import RiotAPIRateLimiter; RiotAPIRateLimiter().serve(port={port})"
+    process = subprocess.Popen([python, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                raise RuntimeError("pulsefire's limiter server did not start") from None
+            time.sleep(0.05)
+
+
+def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row:
+    tag = "pb" + secrets.token_hex(3)  # 8 characters: Pyot's Redis keys are the key's last 8
+    key = f"RGAPI-bench-not-a-real-key-{tag}"
+    redis_prefix = f"{REDIS_PREFIX}:{tag}"
+    shape = f"{scenario.processes}x{scenario.callers}"
+    row = Row(
+        scenario.name,
+        variant.label,
+        shape,
+        t_min(scenario.tokens, scenario.app_limits, scenario.method_limits),
+        scenario.tokens,
+    )
+    emulator.configure(
+        app_limits=scenario.app_limits,
+        method_limits=scenario.method_limits,
+        enforce_limits=True,
+        api_keys=[key],
+        log_size=max(10_000, 4 * scenario.tokens),
+    )
+    emulator.reset()
+    share, extra = divmod(scenario.tokens, scenario.processes)
+    processes: list[subprocess.Popen[str]] = []
+    start = 0
+    proxy: subprocess.Popen[bytes] | None = None
+    proxy_url = ""
+    try:
+        if variant.driver_client == "pulsefire" and scenario.processes > 1:
+            proxy, proxy_url = _pulsefire_proxy(python)
+        for index in range(scenario.processes):
+            count = share + (index < extra)
+            command = [
+                python,
+                str(DRIVER),
+                "--client",
+                variant.driver_client,
+                "--base-url",
+                emulator.base_url,
+                "--key",
+                key,
+                "--prefix",
+                f"{scenario.name}-{tag}",
+                "--start",
+                str(start),
+                "--count",
+                str(count),
+                "--callers",
+                str(scenario.callers),
+                "--redis-url",
+                REDIS_URL,
+                "--redis-prefix",
+                redis_prefix,
+                "--pulsefire-proxy",
+                proxy_url,
+            ]
+            start += count
+            processes.append(
+                subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            )
+        for process in processes:  # setup done in every process before anyone sends
+            assert process.stdout is not None
+            line = process.stdout.readline().strip()
+            if line != "READY":
+                raise RuntimeError(f"driver did not start (exit {process.wait()}): {line!r}")
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        deadline = time.monotonic() + 3 * row.t_min + 30
+        results = []
+        for process in processes:
+            try:
+                out, _ = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                row.note = f"timed out after {3 * row.t_min + 30:.0f} s, killed"
+                break
+            result = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
+            if result is None:
+                row.note = f"driver exited {process.returncode} without a result"
+                continue
+            results.append(json.loads(result.removeprefix("RESULT ")))
+    except RuntimeError as exc:
+        row.note = str(exc)
+        results = []
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait(timeout=10)
+        if variant.driver_client.endswith("redis"):
+            _cleanup_redis([f"{redis_prefix}*", f"{tag}:*"])
+    stats = emulator.stats()
+    row.done = int(stats["statuses"].get("200", 0))
+    row.limited = stats["rate_limited"]
+    if stats["first_request_at"] is not None and stats["last_success_at"] is not None:
+        row.wall = stats["last_success_at"] - stats["first_request_at"]
+    row.client_ok = sum(r["ok"] for r in results)
+    for result in results:
+        for name, count in result["errors"].items():
+            row.errors[name] = row.errors.get(name, 0) + count
+    odd_ops = set(stats["by_operation"]) - {OPERATION}
+    odd_statuses = set(stats["statuses"]) - {"200", "429"}
+    row.check = "ok" if not odd_ops and not odd_statuses else f"ops {sorted(odd_ops)} statuses {sorted(odd_statuses)}"
+    if row.done != scenario.tokens and not row.note:
+        row.note = f"{row.done} of {scenario.tokens} completed"
+    return row
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+
+def _variants(scenario: Scenario, clients: list[str]) -> list[Variant]:
+    fleet = scenario.processes > 1
+    rows: list[Variant] = []
+    if "ours" in clients:
+        rows.append(
+            Variant(
+                "ours RedisLimiter" if fleet else "ours MemoryLimiter", "ours-redis" if fleet else "ours-memory", None
+            )
+        )
+    if "pulsefire" in clients:
+        label = "pulsefire 2.0.30 proxy limiter" if fleet else "pulsefire 2.0.30"
+        rows.append(Variant(label, "pulsefire", "pulsefire"))
+    if "pyot" in clients:
+        if not fleet:
+            rows.append(Variant("Pyot 6.0.9 MemoryLimiter", "pyot-memory", "pyot"))
+        rows.append(Variant("Pyot 6.0.9 RedisLimiter", "pyot-redis", "pyot"))
+    return rows
+
+
+def _format(rows: list[Row]) -> str:
+    head = (
+        "scenario",
+        "client",
+        "procs x callers",
+        "completed",
+        "429 app/method/service",
+        "T (s)",
+        "t_min (s)",
+        "efficiency",
+        "check",
+        "note",
+    )
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i < 2 else "--:" for i in range(len(head))) + "|"]
+    for row in rows:
+        if row.done is None:
+            cells = (row.scenario, row.client, row.shape, "n/a", "n/a", "n/a", f"{row.t_min:g}", "n/a", "", row.note)
+        else:
+            limited = "/".join(str(row.limited.get(t, 0)) for t in ("application", "method", "service"))
+            errors = ", ".join(f"{k} x{v}" for k, v in row.errors.items())
+            note = "; ".join(part for part in (row.note, f"client errors: {errors}" if errors else "") if part)
+            wall = f"{row.wall:.2f}" if row.wall is not None else "n/a"
+            eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
+            cells = (
+                row.scenario,
+                row.client,
+                row.shape,
+                str(row.done),
+                limited,
+                wall,
+                f"{row.t_min:g}",
+                eff,
+                row.check,
+                note,
+            )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", default="dev,prod,fleet", help="comma-separated: dev, prod, fleet")
+    parser.add_argument("--clients", default="ours,pulsefire,pyot", help="comma-separated: ours, pulsefire, pyot")
+    args = parser.parse_args()
+    scenarios = [SCENARIOS[name] for name in args.scenario.split(",") if name]
+    clients = [name for name in args.clients.split(",") if name]
+    unknown = set(clients) - {"ours", *PEERS}
+    if unknown:
+        parser.error(f"unknown client(s): {', '.join(sorted(unknown))}")
+
+    import django
+    from django.conf import settings
+
+    settings.configure(INSTALLED_APPS=["pyot_django"], PYOT={}, USE_TZ=True, LOGGING_CONFIG=None)
+    django.setup()
+    from pyot_django.testing import serve_emulator_process
+
+    began = time.monotonic()
+    pythons: dict[str | None, tuple[str | None, str]] = {None: (sys.executable, "")}
+    for name in PEERS:
+        if name in clients:
+            pythons[name] = ensure_venv(name)
+    redis_problem = _redis_problem()
+    print(
+        f"# {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {platform.node()} · "
+        f"{platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · Python {platform.python_version()}",
+        flush=True,
+    )
+    rows: list[Row] = []
+    with serve_emulator_process() as emu:  # limits are set per run
+        for scenario in scenarios:
+            for variant in _variants(scenario, clients):
+                expected = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits)
+                shape = f"{scenario.processes}x{scenario.callers}"
+                python, problem = pythons[variant.venv]
+                if python and variant.driver_client.endswith("redis") and redis_problem:
+                    python, problem = None, redis_problem
+                if python is None:
+                    note = f"n/a: {problem}"
+                    rows.append(Row(scenario.name, variant.label, shape, expected, scenario.tokens, note=note))
+                    continue
+                row = run(emu, scenario, variant, python)
+                rows.append(row)
+                eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
+                print(
+                    f"  {scenario.name:<5} {variant.label:<26} completed {row.done}, 429s {row.limited}, "
+                    f"T {row.wall or 0:.2f} s, t_min {row.t_min:g} s, efficiency {eff} {row.note}",
+                    flush=True,
+                )
+    print()
+    print(_format(rows))
+    print(f"\nbench took {time.monotonic() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
