@@ -75,3 +75,18 @@ def _close_connections_of_async_orm_thread(django_db_setup, django_db_blocker):
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture
+def emu(riot_emulator):
+    """The session's emulator, its state reset for this test (the plugin's ``riot_emulator``)."""
+    return riot_emulator
+
+
+@pytest.fixture
+def http(riot_emulator):
+    """A plain httpx client on the emulator's root, for raw requests."""
+    import httpx
+
+    with httpx.Client(base_url=riot_emulator.url, timeout=10) as client:
+        yield client

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from pyot_django.riot import ENDPOINTS, Endpoint, build_path, encode_query
-from pyot_django.testing import RunningEmulator, serve_emulator
+from pyot_django.testing import RunningEmulator
 
 KEY = {"X-Riot-Token": "RGAPI-test"}
 SERVER_FOR_ROUTE = {"platform": "na1", "regional": "americas", "val-platform": "na"}
@@ -68,24 +66,6 @@ def request_for(endpoint: Endpoint) -> tuple[str, str, list[tuple[str, str]], ob
     return server, build_path(endpoint, params), encode_query(query), body
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[RunningEmulator]:
-    with serve_emulator() as server:
-        yield server
-
-
-@pytest.fixture
-def emu(running: RunningEmulator) -> RunningEmulator:
-    running.emulator.reset(config=True)
-    return running
-
-
-@pytest.fixture
-def client(running: RunningEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=running.url, timeout=10) as http:
-        yield http
-
-
 def error_of(response: httpx.Response) -> dict[str, object]:
     assert response.headers["content-type"] == "application/json;charset=utf-8"
     body = response.json()
@@ -106,10 +86,10 @@ def test_urls(emu: RunningEmulator) -> None:
 
 
 @pytest.mark.parametrize("operation", sorted(ENDPOINTS))
-def test_every_operation_answers(emu: RunningEmulator, client: httpx.Client, operation: str) -> None:
+def test_every_operation_answers(emu: RunningEmulator, http: httpx.Client, operation: str) -> None:
     endpoint = ENDPOINTS[operation]
     server, path, query, body = request_for(endpoint)
-    response = client.request(endpoint.http_method, f"/{server}{path}", params=query, json=body, headers=KEY)
+    response = http.request(endpoint.http_method, f"/{server}{path}", params=query, json=body, headers=KEY)
     assert response.status_code == 200, (operation, response.text[:300])
     assert response.headers["content-type"] == "application/json;charset=utf-8"
     if endpoint.http_method == "PUT":
@@ -120,10 +100,10 @@ def test_every_operation_answers(emu: RunningEmulator, client: httpx.Client, ope
     assert emu.emulator.stats()["by_status"] == {operation: {"200": 1}}
 
 
-def test_awkward_riot_ids_arrive_decoded(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_awkward_riot_ids_arrive_decoded(emu: RunningEmulator, http: httpx.Client) -> None:
     endpoint = ENDPOINTS["account-v1.getByRiotId"]
     path = build_path(endpoint, {"gameName": "a/b 명예", "tagLine": "x y"})
-    response = client.get(f"/americas{path}", headers=KEY)
+    response = http.get(f"/americas{path}", headers=KEY)
     assert response.status_code == 200
     assert response.json()["gameName"] == "a/b 명예"
     assert response.json()["tagLine"] == "x y"
@@ -138,61 +118,61 @@ def test_awkward_riot_ids_arrive_decoded(emu: RunningEmulator, client: httpx.Cli
         ("xx", "/lol/summoner/v4/summoners/by-puuid/p-1"),
     ],
 )
-def test_routing_mismatch_is_400(emu: RunningEmulator, client: httpx.Client, server: str, path: str) -> None:
-    response = client.get(f"/{server}{path}", headers=KEY)
+def test_routing_mismatch_is_400(emu: RunningEmulator, http: httpx.Client, server: str, path: str) -> None:
+    response = http.get(f"/{server}{path}", headers=KEY)
     assert response.status_code == 400
     assert "Bad request" in error_of(response)["message"]  # type: ignore[operator]
     assert_rate_headers(response)
     assert emu.emulator.stats()["rate_limited"]["application"] == 0
 
 
-def test_unknown_path_and_method(emu: RunningEmulator, client: httpx.Client) -> None:
-    response = client.get("/na1/lol/summoner/v4/summoners/by-name/Faker", headers=KEY)
+def test_unknown_path_and_method(emu: RunningEmulator, http: httpx.Client) -> None:
+    response = http.get("/na1/lol/summoner/v4/summoners/by-name/Faker", headers=KEY)
     assert response.status_code == 404
     error_of(response)
     assert_rate_headers(response)
-    response = client.delete("/na1/lol/summoner/v4/summoners/by-puuid/p-1", headers=KEY)
+    response = http.delete("/na1/lol/summoner/v4/summoners/by-puuid/p-1", headers=KEY)
     assert response.status_code == 405
     error_of(response)
 
 
-def test_missing_key_is_401_and_wrong_key_403(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_missing_key_is_401_and_wrong_key_403(emu: RunningEmulator, http: httpx.Client) -> None:
     path = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
-    response = client.get(path)
+    response = http.get(path)
     assert response.status_code == 401
     error_of(response)
     assert_rate_headers(response)
-    assert client.get(path, headers={"X-Riot-Token": ""}).status_code == 401
-    assert client.get(path, headers={"X-Riot-Token": "anything"}).status_code == 200  # api_keys=None
+    assert http.get(path, headers={"X-Riot-Token": ""}).status_code == 401
+    assert http.get(path, headers={"X-Riot-Token": "anything"}).status_code == 200  # api_keys=None
 
     emu.emulator.configure(api_keys=["good"])
-    response = client.get(path, headers={"X-Riot-Token": "bad"})
+    response = http.get(path, headers={"X-Riot-Token": "bad"})
     assert response.status_code == 403
     error_of(response)
     assert_rate_headers(response)
-    assert client.get(path, headers={"X-Riot-Token": "good"}).status_code == 200
+    assert http.get(path, headers={"X-Riot-Token": "good"}).status_code == 200
     # Refused requests do not count against the limits.
     assert response.headers["x-app-rate-limit-count"] == "0:1,0:120"
 
 
-def test_query_and_body_checks(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_query_and_body_checks(emu: RunningEmulator, http: httpx.Client) -> None:
     code = "/americas/lol/tournament/v5/codes"
-    assert client.post(code, json={}, headers=KEY).status_code == 400  # tournamentId is required
-    assert client.post(code, params={"tournamentId": "x"}, json={}, headers=KEY).status_code == 400
+    assert http.post(code, json={}, headers=KEY).status_code == 400  # tournamentId is required
+    assert http.post(code, params={"tournamentId": "x"}, json={}, headers=KEY).status_code == 400
     as_json = KEY | {"Content-Type": "application/json"}
-    assert client.post(code, params={"tournamentId": 1}, content=b"{", headers=as_json).status_code == 400
+    assert http.post(code, params={"tournamentId": 1}, content=b"{", headers=as_json).status_code == 400
     as_text = KEY | {"Content-Type": "text/plain"}
-    assert client.post(code, params={"tournamentId": 1}, content=b"{}", headers=as_text).status_code == 415
-    ok = client.post(code, params={"tournamentId": 1, "count": 2}, json={"mapType": "SUMMONERS_RIFT"}, headers=KEY)
+    assert http.post(code, params={"tournamentId": 1}, content=b"{}", headers=as_text).status_code == 415
+    ok = http.post(code, params={"tournamentId": 1, "count": 2}, json={"mapType": "SUMMONERS_RIFT"}, headers=KEY)
     assert ok.status_code == 200
     # Repeated keys and unknown parameters are accepted, as at Riot.
     ids = "/americas/lol/match/v5/matches/by-puuid/p-1/ids"
-    assert client.get(ids, params=[("count", "5"), ("foo", "1"), ("foo", "2")], headers=KEY).status_code == 200
+    assert http.get(ids, params=[("count", "5"), ("foo", "1"), ("foo", "2")], headers=KEY).status_code == 200
 
 
 @pytest.mark.parametrize("value", ["404", "404-anything", "notfound", "NotFound"])
-def test_404_on_request(emu: RunningEmulator, client: httpx.Client, value: str) -> None:
-    response = client.get(f"/na1/lol/summoner/v4/summoners/by-puuid/{value}", headers=KEY)
+def test_404_on_request(emu: RunningEmulator, http: httpx.Client, value: str) -> None:
+    response = http.get(f"/na1/lol/summoner/v4/summoners/by-puuid/{value}", headers=KEY)
     assert response.status_code == 404
     error_of(response)
     assert_rate_headers(response)
@@ -201,14 +181,14 @@ def test_404_on_request(emu: RunningEmulator, client: httpx.Client, value: str) 
     assert response.headers["x-method-rate-limit-count"] == "1:10"
 
 
-def test_stats(emu: RunningEmulator, client: httpx.Client) -> None:
-    assert client.get("/_emulator/stats").json()["total"] == 0
+def test_stats(emu: RunningEmulator, http: httpx.Client) -> None:
+    assert http.get("/_emulator/stats").json()["total"] == 0
     summoner = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
-    client.get(summoner, headers=KEY)
-    client.get(summoner, headers=KEY)
-    client.get("/na1/lol/summoner/v4/summoners/by-puuid/notfound", headers=KEY)
-    client.get(summoner)
-    stats = client.get("/_emulator/stats").json()
+    http.get(summoner, headers=KEY)
+    http.get(summoner, headers=KEY)
+    http.get("/na1/lol/summoner/v4/summoners/by-puuid/notfound", headers=KEY)
+    http.get(summoner)
+    stats = http.get("/_emulator/stats").json()
     assert stats == emu.emulator.stats()
     assert stats["total"] == 4
     assert stats["by_operation"] == {"summoner-v4.getByPUUID": 4}
@@ -221,29 +201,29 @@ def test_stats(emu: RunningEmulator, client: httpx.Client) -> None:
     assert stats["log"][0]["operation"] == "summoner-v4.getByPUUID"
 
 
-def test_reset_and_config_endpoints(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_reset_and_config_endpoints(emu: RunningEmulator, http: httpx.Client) -> None:
     summoner = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
-    client.get(summoner, headers=KEY)
-    config = client.post("/_emulator/config", json={"app_limits": "1:60", "latency": 0.0}).json()
+    http.get(summoner, headers=KEY)
+    config = http.post("/_emulator/config", json={"app_limits": "1:60", "latency": 0.0}).json()
     assert config["app_limits"] == "1:60"
     assert emu.emulator.config.app_limits == ((1, 60),)
-    assert client.get("/_emulator/config").json()["app_limits"] == "1:60"
-    assert client.get(summoner, headers=KEY).status_code == 200  # limits changed: windows dropped
-    assert client.get(summoner, headers=KEY).status_code == 429
-    assert client.post("/_emulator/config", json={"no_such_option": 1}).status_code == 400
+    assert http.get("/_emulator/config").json()["app_limits"] == "1:60"
+    assert http.get(summoner, headers=KEY).status_code == 200  # limits changed: windows dropped
+    assert http.get(summoner, headers=KEY).status_code == 429
+    assert http.post("/_emulator/config", json={"no_such_option": 1}).status_code == 400
 
-    assert client.post("/_emulator/reset").json() == {"reset": True}
-    assert client.get("/_emulator/stats").json()["total"] == 0
+    assert http.post("/_emulator/reset").json() == {"reset": True}
+    assert http.get("/_emulator/stats").json()["total"] == 0
     assert emu.emulator.config.app_limits == ((1, 60),)  # a plain reset keeps the config
-    assert client.get(summoner, headers=KEY).status_code == 200  # windows reset
-    client.post("/_emulator/reset", json={"config": True})
+    assert http.get(summoner, headers=KEY).status_code == 200  # windows reset
+    http.post("/_emulator/reset", json={"config": True})
     assert emu.emulator.config.app_limits == ((20, 1), (100, 120))
 
 
-def test_script_endpoint(emu: RunningEmulator, client: httpx.Client) -> None:
-    response = client.post("/_emulator/script", json={"operation": "*", "responses": [503, {"status": 200}]})
+def test_script_endpoint(emu: RunningEmulator, http: httpx.Client) -> None:
+    response = http.post("/_emulator/script", json={"operation": "*", "responses": [503, {"status": 200}]})
     assert response.json() == {"scripts_pending": {"*": 2}}
     summoner = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
-    assert [client.get(summoner, headers=KEY).status_code for _ in range(3)] == [503, 200, 200]
-    assert client.post("/_emulator/script", json={"responses": [{"fault": "nope"}]}).status_code == 400
-    assert client.get("/_emulator/nothing").status_code == 404
+    assert [http.get(summoner, headers=KEY).status_code for _ in range(3)] == [503, 200, 200]
+    assert http.post("/_emulator/script", json={"responses": [{"fault": "nope"}]}).status_code == 400
+    assert http.get("/_emulator/nothing").status_code == 404

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
-from pyot_django.testing import EmulatorConfig, RunningEmulator, serve_emulator
+from pyot_django.testing import EmulatorConfig, RunningEmulator
 from pyot_django.testing.ratelimits import RateLimiter
 
 KEY = {"X-Riot-Token": "RGAPI-test"}
@@ -52,9 +50,7 @@ def test_rejected_requests_count_in_no_window() -> None:
 
 
 def test_method_limit_and_its_scope() -> None:
-    rl = limiter(
-        app_limits="100:10", method_limits="100:10", method_limits_by_operation={"slow": "2:5"}
-    )
+    rl = limiter(app_limits="100:10", method_limits="100:10", method_limits_by_operation={"slow": "2:5"})
     assert rl.hit("k", "na1", "slow", 0.0).admitted
     assert rl.hit("k", "na1", "slow", 1.0).admitted
     blocked = rl.hit("k", "na1", "slow", 2.0)
@@ -113,98 +109,80 @@ def test_peek_does_not_count() -> None:
 # -- over HTTP ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[RunningEmulator]:
-    with serve_emulator() as server:
-        yield server
-
-
-@pytest.fixture
-def emu(running: RunningEmulator) -> RunningEmulator:
-    running.emulator.reset(config=True)
-    return running
-
-
-@pytest.fixture
-def client(running: RunningEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=running.url, timeout=10) as http:
-        yield http
-
-
-def test_default_headers(emu: RunningEmulator, client: httpx.Client) -> None:
-    response = client.get(SUMMONER, headers=KEY)
+def test_default_headers(emu: RunningEmulator, http: httpx.Client) -> None:
+    response = http.get(SUMMONER, headers=KEY)
     assert response.headers["x-app-rate-limit"] == "20:1,100:120"
     assert response.headers["x-app-rate-limit-count"] == "1:1,1:120"
     assert response.headers["x-method-rate-limit"] == "2000:10"
     assert response.headers["x-method-rate-limit-count"] == "1:10"
-    response = client.get(MATCH, headers=KEY)  # another routing value: another app scope
+    response = http.get(MATCH, headers=KEY)  # another routing value: another app scope
     assert response.headers["x-app-rate-limit-count"] == "1:1,1:120"
 
 
-def test_application_429_over_http(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_application_429_over_http(emu: RunningEmulator, http: httpx.Client) -> None:
     # A long window so a slow machine cannot see it close mid-test.
     emu.emulator.configure(app_limits="3:30,100:120")
-    statuses = [client.get(SUMMONER, headers=KEY).status_code for _ in range(3)]
+    statuses = [http.get(SUMMONER, headers=KEY).status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
-    blocked = client.get(SUMMONER, headers=KEY)
+    blocked = http.get(SUMMONER, headers=KEY)
     assert blocked.status_code == 429
     assert blocked.headers["x-rate-limit-type"] == "application"
     assert 28 <= int(blocked.headers["retry-after"]) <= 30
     assert blocked.headers["x-app-rate-limit-count"] == "3:30,3:120"
     assert blocked.json() == {"status": {"message": "Rate limit exceeded", "status_code": 429}}
     # Another key is a separate application scope.
-    assert client.get(SUMMONER, headers={"X-Riot-Token": "other"}).status_code == 200
+    assert http.get(SUMMONER, headers={"X-Riot-Token": "other"}).status_code == 200
     stats = emu.emulator.stats()
     assert stats["rate_limited"]["application"] == 1
     assert stats["by_status"]["summoner-v4.getByPUUID"] == {"200": 4, "429": 1}
 
 
-def test_method_429_over_http(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_method_429_over_http(emu: RunningEmulator, http: httpx.Client) -> None:
     emu.emulator.configure(method_limits_by_operation={"match-v5.getMatch": "2:30"})
-    assert client.get(MATCH, headers=KEY).status_code == 200
-    assert client.get(MATCH, headers=KEY).status_code == 200
-    blocked = client.get(MATCH, headers=KEY)
+    assert http.get(MATCH, headers=KEY).status_code == 200
+    assert http.get(MATCH, headers=KEY).status_code == 200
+    blocked = http.get(MATCH, headers=KEY)
     assert blocked.status_code == 429
     assert blocked.headers["x-rate-limit-type"] == "method"
     assert blocked.headers["x-method-rate-limit"] == "2:30"
     assert 28 <= int(blocked.headers["retry-after"]) <= 30
-    assert client.get(SUMMONER, headers=KEY).status_code == 200  # other methods are not blocked
+    assert http.get(SUMMONER, headers=KEY).status_code == 200  # other methods are not blocked
     assert emu.emulator.stats()["rate_limited"]["method"] == 1
 
 
-def test_window_reopens_after_retry_after(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_window_reopens_after_retry_after(emu: RunningEmulator, http: httpx.Client) -> None:
     emu.emulator.configure(app_limits="2:1")
-    assert client.get(SUMMONER, headers=KEY).status_code == 200
-    assert client.get(SUMMONER, headers=KEY).status_code == 200
-    blocked = client.get(SUMMONER, headers=KEY)
+    assert http.get(SUMMONER, headers=KEY).status_code == 200
+    assert http.get(SUMMONER, headers=KEY).status_code == 200
+    blocked = http.get(SUMMONER, headers=KEY)
     if blocked.status_code == 429:  # on a slow machine the 1 s window may already have closed
         assert blocked.headers["retry-after"] == "1"
         time.sleep(1.05)
-    assert client.get(SUMMONER, headers=KEY).status_code == 200
+    assert http.get(SUMMONER, headers=KEY).status_code == 200
 
 
-def test_preseed_over_http(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_preseed_over_http(emu: RunningEmulator, http: httpx.Client) -> None:
     emu.emulator.configure(app_limits="20:30,100:120", preseed={"app": {"na1": [18, 95]}})
-    first = client.get(SUMMONER, headers=KEY)
+    first = http.get(SUMMONER, headers=KEY)
     assert first.headers["x-app-rate-limit-count"] == "19:30,96:120"
-    assert client.get(SUMMONER, headers=KEY).status_code == 200
-    assert client.get(SUMMONER, headers=KEY).status_code == 429
+    assert http.get(SUMMONER, headers=KEY).status_code == 200
+    assert http.get(SUMMONER, headers=KEY).status_code == 429
 
 
-def test_limits_off_still_send_headers(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_limits_off_still_send_headers(emu: RunningEmulator, http: httpx.Client) -> None:
     emu.emulator.configure(app_limits="1:30", enforce_limits=False)
-    responses = [client.get(SUMMONER, headers=KEY) for _ in range(5)]
+    responses = [http.get(SUMMONER, headers=KEY) for _ in range(5)]
     assert [r.status_code for r in responses] == [200] * 5
     assert responses[-1].headers["x-app-rate-limit-count"] == "5:30"
     # Turning enforcement back on keeps the open windows.
     emu.emulator.configure(enforce_limits=True)
-    assert client.get(SUMMONER, headers=KEY).status_code == 429
+    assert http.get(SUMMONER, headers=KEY).status_code == 429
 
 
-def test_every_error_carries_the_headers(emu: RunningEmulator, client: httpx.Client) -> None:
+def test_every_error_carries_the_headers(emu: RunningEmulator, http: httpx.Client) -> None:
     emu.emulator.script("*", [500, 503, {"status": 429, "retry_after": None}])
     for _ in range(3):
-        response = client.get(SUMMONER, headers=KEY)
+        response = http.get(SUMMONER, headers=KEY)
         assert response.status_code >= 400
         assert response.headers["x-app-rate-limit-count"]
         assert response.headers["x-method-rate-limit-count"]
