@@ -257,3 +257,71 @@ async def test_cancelled_probe_waiters_and_probe_leak_nothing(make_limiter: Fact
     started = time.monotonic()
     assert await call(limiter, riot, method="m") == 200  # a new probe goes at once
     assert time.monotonic() - started < 0.5
+
+
+async def _learn_then_close(limiter: Limiter) -> None:
+    """Probe ``100:1`` limits for scope (KEY, na1, m), then let that first epoch close."""
+    async with limiter.slot(KEY, "na1", "m") as slot:
+        await slot.record(200, headers(app="100:1", method="100:1"))
+    await asyncio.sleep(1.1)
+
+
+async def test_each_epoch_opens_with_a_lone_lead(make_limiter: Factory) -> None:
+    limiter = make_limiter()
+    await _learn_then_close(limiter)
+    entered: list[int] = []
+    gate = asyncio.Event()
+
+    async def one(i: int) -> None:
+        async with limiter.slot(KEY, "na1", "m") as slot:
+            entered.append(i)
+            await gate.wait()
+            await slot.record(200, headers(app="100:1", method="100:1", app_count=f"{len(entered)}:1",
+                                           method_count=f"{len(entered)}:1"))
+
+    tasks = [asyncio.create_task(one(i)) for i in range(10)]
+    await asyncio.sleep(0.3)
+    assert len(entered) == 1  # the lead is out alone: its answer is the epoch's close reference
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    assert len(entered) == 10  # then the rest of the epoch at once, not a lead each
+
+
+@pytest.mark.parametrize("fail", ["exception", "cancel", "lost"])
+async def test_failed_or_lost_lead_frees_the_scope(make_limiter: Factory, fail: str) -> None:
+    limiter = make_limiter()
+    await _learn_then_close(limiter)
+    entered: list[int] = []
+    release = asyncio.Event()
+
+    async def lead() -> None:
+        async with limiter.slot(KEY, "na1", "m"):
+            entered.append(0)
+            await release.wait()
+            if fail == "exception":
+                raise ConnectionError("reset by peer")
+            await asyncio.sleep(60)  # "lost": never answers while its lease runs
+
+    async def waiter(i: int) -> None:
+        async with limiter.slot(KEY, "na1", "m") as slot:
+            entered.append(i)
+            await slot.record(200, headers(app="100:1", method="100:1", app_count="2:1", method_count="2:1"))
+
+    first = asyncio.create_task(lead())
+    await asyncio.sleep(0.05)
+    others = [asyncio.create_task(waiter(i)) for i in range(1, 6)]
+    await asyncio.sleep(0.1)
+    assert len(entered) == 1
+    started = time.monotonic()
+    release.set()
+    if fail == "cancel":
+        first.cancel()
+    await asyncio.wait_for(asyncio.gather(*others), 5)
+    waited = time.monotonic() - started
+    assert len(entered) == 6
+    if fail == "lost":
+        assert 0.6 <= waited < 2.0  # the lease (LEAD_LEASE) freed the scope
+        first.cancel()
+    else:
+        assert waited < 0.5  # freed at once, not after the lease
+    await asyncio.gather(first, return_exceptions=True)

@@ -39,6 +39,7 @@ local CLOSE_MARGIN = __CLOSE_MARGIN__
 local RETRY_MARGIN = __RETRY_MARGIN__
 local BACKOFF_CAP = __BACKOFF_CAP__
 local PROBE_LEASE = __PROBE_LEASE__
+local LEAD_LEASE = __LEAD_LEASE__
 local STALE = __STALE__
 local KEEP = __KEEP__
 
@@ -51,11 +52,12 @@ local function load(key)
   -- Epochs start at the creation time in ms, so marks issued before a Redis restart or
   -- key expiry (all smaller than `base`) are recognised as not counted here.
   local base = math.floor(now * 1000)
-  return {raw = false, w = {}, probe = 0, pause = 0, backoff = 0, last_send = 0, seq = base, base = base}
+  return {raw = false, w = {}, probe = 0, lead = 0, lead_epoch = 0, pause = 0, backoff = 0, last_send = 0,
+          seq = base, base = base}
 end
 
 local function save(key, s)
-  local horizon = math.max(now, s.pause, s.probe)
+  local horizon = math.max(now, s.pause, s.probe, s.lead or 0)
   for _, w in ipairs(s.w) do horizon = math.max(horizon, w[6] + w[2] + STALE) end
   redis.call('SET', key, cmsgpack.pack(s), 'PX', math.ceil((horizon - now + KEEP) * 1000))
 end
@@ -80,6 +82,7 @@ local function acquire(scopes, spread)
     elseif s.raw == false then
       if s.probe > now then on_answer = true end
     else
+      if (s.lead or 0) > now then on_answer = true end
       local interval = 0
       for _, w in ipairs(s.w) do
         interval = math.max(interval, w[2] / w[1])
@@ -107,17 +110,19 @@ local function acquire(scopes, spread)
       s.probe = now + PROBE_LEASE
       marks[i] = false
     else
-      local taken = {}
+      local taken, opened = {}, false
       for j, w in ipairs(s.w) do
         if closed(w) then
           s.seq = s.seq + 1
           w[3], w[4], w[5], w[7], w[8] = 0, now, -1, 0, s.seq
+          opened = true
         end
         w[3] = w[3] + 1
         w[6] = now
         w[7] = w[7] + 1
         taken[j] = w[8]
       end
+      if opened then s.lead, s.lead_epoch = now + LEAD_LEASE, s.seq end
       s.last_send = now
       marks[i] = taken
     end
@@ -181,8 +186,11 @@ local function record(scopes, share, sent, marks, fb)
     local mark, h = marks[i], fb.sc[i]
     if mark == false then
       s.probe = 0
-    elseif s.raw ~= false then
-      settle(s, mark, h, answered)
+    else
+      for _, epoch in ipairs(mark) do
+        if epoch == s.lead_epoch then s.lead = 0 end
+      end
+      if s.raw ~= false then settle(s, mark, h, answered) end
     end
     if answered then
       local counted = mark ~= false and s.raw ~= false and (#mark == 0 or mark[1] >= s.base)
@@ -238,6 +246,7 @@ def render() -> str:
         "RETRY_MARGIN": engine.RETRY_MARGIN,
         "BACKOFF_CAP": engine.BACKOFF_CAP,
         "PROBE_LEASE": engine.PROBE_LEASE,
+        "LEAD_LEASE": engine.LEAD_LEASE,
         "STALE": engine.STALE,
         "KEEP": KEEP,
     }
