@@ -252,12 +252,11 @@ class RiotAPI(ServiceStore):
     ) -> Answer:
         if session is not None:
             return await send_with_session(session, verb, url, headers, content)
-        shard = await self._clients.shard()
-        shard.busy += 1
+        shard = await self._clients.acquire()
         try:
             return await send(shard.client, verb, url, headers, content, self.timeout)
         finally:
-            shard.busy -= 1
+            self._clients.release(shard)
 
     async def _retry_or_raise(
         self,

@@ -9,8 +9,10 @@ outlives its loop.
 Why shards: one httpcore/httpx pool slows down as it grows, because every request
 scans all its connections (measured against the emulator: 4 connections ~620
 req/s, 50 connections in one pool ~270 req/s, the same 50 spread over pools of a
-few connections each ~1,000 req/s). So each loop gets a small set of pools, each
-kept to a few requests in flight, and a request goes to the least busy one.
+few connections each ~1,000 req/s; one connection per pool was fastest of all in
+``bench/riot_store.py``). So each loop keeps pools of one connection, hands out an
+idle one (the most recently used: its connection is warm), opens another while
+there are fewer than ``MAX_CLIENTS``, and past that queues on the least busy.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from typing import Any, Protocol
 
 __all__ = ["ClientShard", "LoopClients"]
 
-PER_CLIENT = 4  # requests in flight per client before another client is opened
-MAX_CLIENTS = 32
+MAX_CLIENTS = 256  # pools (so connections) per event loop
 
 
 class Closable(Protocol):
@@ -40,61 +41,82 @@ class ClientShard:
         self.busy = 0
 
 
-async def _close_with_loop(shards: list[ClientShard]) -> AsyncIterator[None]:
+class _LoopShards:
+    """The shards of one event loop, and which of them are idle (a stack: warm ones first)."""
+
+    __slots__ = ("all", "idle")
+
+    def __init__(self) -> None:
+        self.all: list[ClientShard] = []
+        self.idle: list[ClientShard] = []
+
+
+async def _close_with_loop(shards: _LoopShards) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        for shard in shards:
+        for shard in shards.all:
             await shard.client.aclose()
-        shards.clear()
+        shards.all.clear()
+        shards.idle.clear()
 
 
 class LoopClients:
-    """Hands out the least busy client of the running event loop, opening more as needed."""
+    """Hands out an idle pool of the running event loop, opening more as needed."""
 
-    def __init__(
-        self, factory: Callable[[], Closable], per_client: int = PER_CLIENT, max_clients: int = MAX_CLIENTS
-    ) -> None:
+    def __init__(self, factory: Callable[[], Closable], max_clients: int = MAX_CLIENTS) -> None:
         self._factory = factory
-        self._per_client = per_client
         self._max_clients = max_clients
-        self._shards: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[ClientShard]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._shards: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopShards] = weakref.WeakKeyDictionary()
         self._closers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncIterator[None]] = (
             weakref.WeakKeyDictionary()
         )
 
-    async def shard(self) -> ClientShard:
-        """The shard to send the next request with (the caller counts ``busy`` up and down)."""
+    async def acquire(self) -> ClientShard:
+        """A shard to send one request with; give it back with ``release``."""
         loop = asyncio.get_running_loop()
         shards = self._shards.get(loop)
         if shards is None:
-            shards = self._shards[loop] = []
+            shards = self._shards[loop] = _LoopShards()
             closer = _close_with_loop(shards)
             await closer.__anext__()  # started: the loop now finalises it at shutdown
             self._closers[loop] = closer
-        best: ClientShard | None = None
-        for shard in shards:
-            if best is None or shard.busy < best.busy:
-                best = shard
-        if best is None or (best.busy >= self._per_client and len(shards) < self._max_clients):
-            best = ClientShard(self._factory())
-            shards.append(best)
-        return best
+        if shards.idle:
+            shard = shards.idle.pop()
+        elif len(shards.all) < self._max_clients:
+            shard = ClientShard(self._factory())
+            shards.all.append(shard)
+        else:  # every pool is busy and no more may open: queue on the least busy one
+            shard = min(shards.all, key=_busy)
+        shard.busy += 1
+        return shard
+
+    def release(self, shard: ClientShard) -> None:
+        shard.busy -= 1
+        if shard.busy == 0:  # 1 -> 0 happens once per stay in the idle stack: no duplicates
+            shards = self._shards.get(asyncio.get_running_loop())
+            if shards is not None:
+                shards.idle.append(shard)
 
     async def get(self) -> Any:
-        """The running loop's least busy client."""
-        return (await self.shard()).client
+        """The pool the next request would use (released at once: for inspection and tests)."""
+        shard = await self.acquire()
+        self.release(shard)
+        return shard.client
 
     async def aclose(self) -> None:
-        """Close the running loop's clients now (other loops' close with their loops)."""
+        """Close the running loop's pools now (other loops' close with their loops)."""
         loop = asyncio.get_running_loop()
-        shards = self._shards.pop(loop, None) or []
+        shards = self._shards.pop(loop, None)
         self._closers.pop(loop, None)
-        for shard in shards:
-            await shard.client.aclose()
+        if shards is not None:
+            for shard in shards.all:
+                await shard.client.aclose()
 
     def __len__(self) -> int:
         """How many open pools all loops hold (a loop's are dropped when it shuts down)."""
-        return sum(len(shards) for shards in self._shards.values())
+        return sum(len(shards.all) for shards in self._shards.values())
+
+
+def _busy(shard: ClientShard) -> int:
+    return shard.busy

@@ -23,8 +23,8 @@ __all__ = ["TIMEOUT_ERRORS", "TRANSPORT_ERRORS", "Answer", "new_pool", "send", "
 TIMEOUT_ERRORS = (httpcore.TimeoutException, httpx.TimeoutException)
 TRANSPORT_ERRORS = (httpcore.NetworkError, httpcore.ProtocolError, httpx.TransportError)
 
-# Requests a pool keeps in flight: LoopClients spreads load over several pools.
-POOL_CONNECTIONS = 8
+# Connections per pool: LoopClients spreads requests over many one-connection pools.
+POOL_CONNECTIONS = 1
 
 
 class Answer(NamedTuple):
