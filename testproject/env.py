@@ -17,7 +17,7 @@ RIOT_BASE_URL = "https://{server}.api.riotgames.com"
 # runner, ``runserver`` talks to a separately started emulator instead of the real API.
 EMULATOR_BASE_URL = "http://127.0.0.1:8765/{server}"
 # A recognisable fake key for the emulator (it accepts any non-empty key).
-EMULATOR_API_KEY = "RGAPI-00000000-0000-0000-0000-pyotdemo0000"
+EMULATOR_API_KEY = "RGAPI-demo-emulator-key-not-secret"
 
 _ENGINES = {
     "postgres": "django.db.backends.postgresql",

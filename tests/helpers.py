@@ -9,8 +9,8 @@ from pyot_django.pipeline import Pipeline, PipelineToken, build_pipelines
 FAKE = "tests.fakes.FakeService"
 
 # Recognisable fake keys: the suite asserts they never reach a log line, page or message.
-API_KEY = "RGAPI-11111111-2222-3333-4444-secretkey0001"
-OTHER_API_KEY = "RGAPI-55555555-6666-7777-8888-secretkey0002"
+API_KEY = "RGAPI-test-secretkey-0001-do-not-log"
+OTHER_API_KEY = "RGAPI-test-secretkey-0002-do-not-log"
 SECRET_KEYS = (API_KEY, OTHER_API_KEY)
 
 

@@ -31,7 +31,7 @@ __all__ = [
 OPS_REDIS_URL = f"{settings.REDIS_URL}/3"
 METHOD = "summoner-v4.getByPUUID"
 # Recognisable so a test can prove it never reaches a page.
-FAKE_KEY = "RGAPI-00000000-dead-beef-SECRETKEYVISIBLE-9z8y"
+FAKE_KEY = "RGAPI-test-SECRETKEYVISIBLE-9z8y"
 
 
 def caches_with_ops() -> dict[str, Any]:

@@ -13,8 +13,8 @@ import pytest
 
 from pyot_django.testing.data import OPERATIONS, DataNotFound, clear_caches, generate, generate_bytes
 
-KEY = "RGAPI-00000000-test-key-one"
-OTHER_KEY = "RGAPI-11111111-test-key-two"
+KEY = "RGAPI-test-key-one"
+OTHER_KEY = "RGAPI-test-key-two"
 
 # Simple parameters per operation: (server, path params, query, body).
 _PUUID = "emulator-test-puuid"
