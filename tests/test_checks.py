@@ -144,3 +144,60 @@ def test_manage_py_check_reports_the_exact_key():
         timeout=60,
     )
     assert ok.returncode == 0, ok.stderr
+
+
+RIOT = {"BACKEND": "pyot_django.stores.RiotAPI", "API_KEY": "RGAPI-test-checks"}
+
+
+def riot(**options):
+    return {"lol": {"STORES": [MEMORY, {**RIOT, **options}]}}
+
+
+def test_riot_store_with_defaults_passes():
+    assert run_checks(riot()) == []
+
+
+@pytest.mark.parametrize("key", [None, "", "   ", 42])
+def test_E013_riot_store_without_api_key(key):
+    options = {**RIOT, "API_KEY": key}
+    if key is None:
+        del options["API_KEY"]
+    message = only({"lol": {"STORES": [MEMORY, options]}}, "E013")
+    assert "PYOT['lol']['STORES'][1]['API_KEY']" in message.msg
+    assert "environment" in message.hint
+
+
+@pytest.mark.parametrize("url", ["https://na1.api.riotgames.com", "ftp://{server}.x", 5])
+def test_E014_bad_base_url(url):
+    only(riot(BASE_URL=url), "E014")
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "10", True])
+def test_E015_bad_timeout(timeout):
+    only(riot(TIMEOUT=timeout), "E015")
+
+
+@pytest.mark.parametrize(
+    "handling", [[503], {"503": ("E", [1, 3])}, {503: ("X", [])}, {503: ("R", [1.5])}, {200: ("T", [])}]
+)
+def test_E016_bad_error_handling(handling):
+    only(riot(ERROR_HANDLING=handling), "E016")
+
+
+def test_E017_bad_log_level():
+    only(riot(LOG_LEVEL="LOUD"), "E017")
+
+
+@pytest.mark.parametrize(
+    "limiter",
+    [
+        {"BACKEND": "pyot_django.limiters.Nope"},
+        {"BACKEND": "pyot_django.limiters.RedisLimiter"},  # no LOCATION
+        {"LIMITING_SHARE": 0},
+        {"PACING": "sideways"},
+        {"LIMITNG_SHARE": 0.5},
+    ],
+)
+def test_E018_rate_limiter_cannot_be_built(limiter):
+    message = only(riot(RATE_LIMITER=limiter), "E018")
+    assert "PYOT['lol']['STORES'][1]['RATE_LIMITER']" in message.msg
