@@ -23,6 +23,8 @@ __all__ = [
     "METHOD",
     "OPS_REDIS_URL",
     "caches_with_ops",
+    "emulated_riot_store",
+    "expired_orm_row",
     "ops_settings",
     "pyot_config",
     "summoner",
@@ -99,3 +101,31 @@ def summoner(puuid: str = "p1", server: str = "na1") -> tuple[str, str, str, dic
 
 def token(puuid: str = "p1", server: str = "na1") -> PipelineToken:
     return PipelineToken("lol", server, METHOD, {"encryptedPUUID": puuid}, {})
+
+
+def expired_orm_row(puuid: str = "old") -> None:
+    """A row of the lol pipeline's ORM store (index 2) that expired a second ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pyot_django.models import PyotEntry
+
+    PyotEntry.objects.create(
+        pipeline="lol",
+        server="na1",
+        method=METHOD,
+        key=pipelines["lol"].stores[2].key_for(token(puuid)),
+        value={},
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+
+def emulated_riot_store(base_url: str) -> dict[str, Any]:
+    """The RiotAPI store entry of ``ops_settings(riot=...)``, pointed at an emulator."""
+    return {
+        "BACKEND": "pyot_django.stores.RiotAPI",
+        "API_KEY": FAKE_KEY,
+        "BASE_URL": base_url,
+        "RATE_LIMITER": {"BACKEND": "pyot_django.limiters.MemoryLimiter"},
+    }

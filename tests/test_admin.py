@@ -15,8 +15,14 @@ from django.utils import timezone
 
 from pyot_django import operations as ops
 from pyot_django.models import PyotEntry
-from pyot_django.pipeline import pipelines
-from tests.ops_support import FAKE_KEY, METHOD, ops_settings, summoner, token
+from tests.ops_support import (
+    FAKE_KEY,
+    METHOD,
+    expired_orm_row,
+    ops_settings,
+    summoner,
+    token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -176,15 +182,7 @@ def test_clearing_one_store(fake_config):
 
 
 def test_expiring_drops_expired_rows(fake_config):
-    orm = pipelines["lol"].stores[2]
-    PyotEntry.objects.create(
-        pipeline="lol",
-        server="na1",
-        method=METHOD,
-        key=orm.key_for(token("old")),
-        value={},
-        expires_at=timezone.now() - timedelta(seconds=1),
-    )
+    expired_orm_row()
     response = _client("superuser").post(
         reverse("admin:pyot_django_pipeline_action", args=["lol", "expire"]), follow=True
     )

@@ -17,7 +17,14 @@ from django.utils import timezone
 from pyot_django import operations as ops
 from pyot_django.models import PyotEntry
 from pyot_django.pipeline import pipelines
-from tests.ops_support import FAKE_KEY, METHOD, ops_settings, summoner, token
+from tests.ops_support import (
+    FAKE_KEY,
+    METHOD,
+    emulated_riot_store,
+    ops_settings,
+    summoner,
+    token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,12 +206,7 @@ def test_pyot_get_against_the_emulator_and_a_404_exits_1():
     from pyot_django.testing import serve_emulator
 
     with serve_emulator() as emulator:
-        riot = {
-            "BACKEND": "pyot_django.stores.RiotAPI",
-            "API_KEY": FAKE_KEY,
-            "BASE_URL": emulator.base_url,
-            "RATE_LIMITER": {"BACKEND": "pyot_django.limiters.MemoryLimiter"},
-        }
+        riot = emulated_riot_store(emulator.base_url)
         with ops_settings(riot=riot):
             out, err = run("pyot_get", "lol", "na1", METHOD, "encryptedPUUID=someone")
             assert json.loads(out) and "Supplied by store 3 (RiotAPI)" in err

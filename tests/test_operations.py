@@ -14,7 +14,15 @@ from pyot_django.exceptions import NotFindable, ParameterError, RoutingError
 from pyot_django.models import PyotEntry
 from pyot_django.pipeline import pipelines
 from tests.fakes import FakeService
-from tests.ops_support import FAKE_KEY, METHOD, ops_settings, summoner, token
+from tests.ops_support import (
+    FAKE_KEY,
+    METHOD,
+    emulated_riot_store,
+    expired_orm_row,
+    ops_settings,
+    summoner,
+    token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,15 +189,7 @@ def test_lookup_reports_holders_value_and_expiry_without_calling_the_service(ops
 
 
 def test_lookup_of_an_expired_orm_row_says_expired(ops_config):
-    orm = pipelines["lol"].stores[2]
-    PyotEntry.objects.create(
-        pipeline="lol",
-        server="na1",
-        method=METHOD,
-        key=orm.key_for(token("old")),
-        value={},
-        expires_at=timezone.now() - timedelta(seconds=1),
-    )
+    expired_orm_row()
     state = ops.lookup_token(*summoner("old")).stores[2]
     assert state.held is False and state.expired and state.expires_at is not None
 
@@ -274,12 +274,7 @@ def test_riot_api_store_against_the_emulator_key_never_shown():
     from pyot_django.testing import serve_emulator
 
     with serve_emulator() as emulator:
-        riot = {
-            "BACKEND": "pyot_django.stores.RiotAPI",
-            "API_KEY": FAKE_KEY,
-            "BASE_URL": emulator.base_url,
-            "RATE_LIMITER": {"BACKEND": "pyot_django.limiters.MemoryLimiter"},
-        }
+        riot = emulated_riot_store(emulator.base_url)
         with ops_settings(riot=riot):
             fetched = ops.fetch_token(*summoner("emulated"))
             assert fetched.store_name == "RiotAPI" and fetched.store_index == 3
