@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres test-django6 lint bench clean
+.PHONY: demo test test-sqlite test-postgres test-reference test-django6 lint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	PYOT_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider
+
+## Tests that read the Riot API reference in ../shared/riotapi (not in a user's clone; .ci/run runs them)
+test-reference: $(STAMP)
+	PYOT_REFERENCE_TESTS=1 PYOT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider tests/reference
 
 ## The core suites again on Django 6 (needs Python 3.12+; PY6 names the interpreter)
 # pyenv's shims answer "command not found" for versions not selected, so ask each candidate to run.

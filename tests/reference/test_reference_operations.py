@@ -1,0 +1,17 @@
+"""The catalogue and the emulator cover exactly the reference's operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyot_django.riot import ENDPOINTS
+from pyot_django.testing.data import OPERATIONS
+
+_VERBS = ("get", "post", "put", "delete")
+
+
+def test_catalogue_and_emulator_cover_the_reference(openapi: dict[str, Any]) -> None:
+    reference = {op["operationId"] for item in openapi["paths"].values() for m, op in item.items() if m in _VERBS}
+    assert len(reference) == 82
+    assert set(ENDPOINTS) == reference
+    assert set(OPERATIONS) == reference
