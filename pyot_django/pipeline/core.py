@@ -20,6 +20,7 @@ from ..exceptions import NotFindable, NotFound, PyotError
 from ..stores.base import CacheStore, Store
 from .health import StoreHealth
 from .trace import LookupRecord, current_trace
+from .typed_fetch import TypedFetch
 
 if TYPE_CHECKING:
     import httpx
@@ -52,8 +53,8 @@ class _Flight:
         self.raw = b""
 
 
-class Pipeline:
-    """An ordered chain of stores for one game model."""
+class Pipeline(TypedFetch):
+    """An ordered chain of stores for one game model (``fetch`` / ``fetch_sync``: see TypedFetch)."""
 
     def __init__(self, model: str, stores: Sequence[Store]) -> None:
         self.model = model.lower()
@@ -115,19 +116,6 @@ class Pipeline:
             seconds=time.perf_counter() - started,
             error=error,
         )
-
-    async def fetch(self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any) -> Any:
-        """Get by operation id and named parameters, checked against the catalogue first.
-
-        ``await lol.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)``; a
-        missing, extra or misspelled parameter, an unknown operation or a server that
-        does not fit its routing raise before any store is asked.
-        """
-        return await self.get(self.token(method, server, queries=queries, **params))
-
-    def fetch_sync(self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any) -> Any:
-        """``fetch`` for sync code: cache hits are read in this thread (see ``get_sync``)."""
-        return self.get_sync(self.token(method, server, queries=queries, **params))
 
     def token(
         self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any

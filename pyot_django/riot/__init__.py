@@ -4,7 +4,7 @@
 ``Endpoint`` descriptions; the helpers check a token against them before any request.
 """
 
-from pyot_django.riot.catalogue import ENDPOINTS, GAMES, endpoints_for_game, get_endpoint
+from pyot_django.riot.catalogue import ENDPOINTS, GAMES, endpoints_for_game, get_endpoint, operations_for_game
 from pyot_django.riot.endpoint import Endpoint, QueryParam
 from pyot_django.riot.params import build_path, check_query, encode_query
 from pyot_django.riot.routing import (
@@ -13,6 +13,7 @@ from pyot_django.riot.routing import (
     REGIONAL,
     REGIONS,
     ROUTING_VALUES,
+    STATIC,
     VAL_PLATFORM,
     VAL_PLATFORMS,
     check_server,
@@ -27,6 +28,7 @@ __all__ = [
     "REGIONAL",
     "REGIONS",
     "ROUTING_VALUES",
+    "STATIC",
     "VAL_PLATFORM",
     "VAL_PLATFORMS",
     "Endpoint",
@@ -37,5 +39,6 @@ __all__ = [
     "encode_query",
     "endpoints_for_game",
     "get_endpoint",
+    "operations_for_game",
     "routing_kinds",
 ]

@@ -16,8 +16,9 @@ from types import MappingProxyType
 from pyot_django.exceptions import NotFindable
 from pyot_django.riot.endpoint import Endpoint, QueryParam
 from pyot_django.riot.routing import PLATFORM, REGIONAL, VAL_PLATFORM
+from pyot_django.riot.static_catalogue import STATIC_ENDPOINTS, static_endpoints_for_game
 
-__all__ = ["ENDPOINTS", "GAMES", "endpoints_for_game", "get_endpoint"]
+__all__ = ["ENDPOINTS", "GAMES", "endpoints_for_game", "get_endpoint", "operations_for_game"]
 
 # An operation as written below: (name, HTTP method, path relative to the family's prefix[, queries]).
 # Queries are spelled "name[:type][[]][!]": type defaults to string, "[]" marks a list (repeated
@@ -227,6 +228,9 @@ def _for_game(game: str) -> Mapping[str, Endpoint]:
 
 
 _BY_GAME: dict[str, Mapping[str, Endpoint]] = {game: _for_game(game) for game in GAMES}
+_ALL_BY_GAME: dict[str, Mapping[str, Endpoint]] = {
+    game: MappingProxyType({**_BY_GAME[game], **static_endpoints_for_game(game)}) for game in GAMES
+}
 
 
 def endpoints_for_game(game: str) -> Mapping[str, Endpoint]:
@@ -238,9 +242,18 @@ def endpoints_for_game(game: str) -> Mapping[str, Endpoint]:
         raise NotFindable(f"unknown game {game!r}; pipelines are named after a game: {known}") from None
 
 
+def operations_for_game(game: str) -> Mapping[str, Endpoint]:
+    """Every operation a pipeline of ``game`` can serve: its Riot operations and static data."""
+    try:
+        return _ALL_BY_GAME[game]
+    except KeyError:
+        endpoints_for_game(game)  # raises NotFindable naming the known games
+        raise
+
+
 def get_endpoint(game: str, operation_id: str) -> Endpoint:
-    """The operation ``operation_id`` of ``game``, or ``NotFindable`` explaining why not."""
-    endpoint = endpoints_for_game(game).get(operation_id)
+    """The operation ``operation_id`` of ``game`` (Riot or static data), or ``NotFindable`` explaining why not."""
+    endpoint = operations_for_game(game).get(operation_id)
     if endpoint is not None:
         return endpoint
     raise NotFindable(_explain_unknown(game, operation_id))
@@ -250,13 +263,17 @@ def _explain_unknown(game: str, operation_id: object) -> str:
     if not isinstance(operation_id, str):
         return f"operation ids are strings like 'match-v5.getMatch', got {operation_id!r}"
     other = ENDPOINTS.get(operation_id)
+    static = STATIC_ENDPOINTS.get(operation_id)
+    if static is not None:
+        games = ", ".join(sorted(static.games))
+        return f"{operation_id} is static data served by pipelines of {games}, not by a {game!r} pipeline"
     if other is not None:
         return (
             f"{operation_id} is a {other.game} operation; a {game!r} pipeline serves {game} "
             f"and account-v1 operations only"
         )
     message = f"unknown operation {operation_id!r} for game {game!r}"
-    close = _close_matches(operation_id, endpoints_for_game(game))
+    close = _close_matches(operation_id, operations_for_game(game))
     if close:
         message += f"; did you mean {' or '.join(repr(name) for name in close)}?"
     return message

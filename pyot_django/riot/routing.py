@@ -19,6 +19,8 @@ __all__ = [
     "REGIONAL",
     "REGIONS",
     "ROUTING_VALUES",
+    "STATIC",
+    "STATIC_SERVERS",
     "VAL_PLATFORM",
     "VAL_PLATFORMS",
     "check_server",
@@ -28,6 +30,9 @@ __all__ = [
 PLATFORM = "platform"
 REGIONAL = "regional"
 VAL_PLATFORM = "val-platform"
+# Static data (Data Dragon, CommunityDragon, Meraki, valorant-api.com) is the same everywhere:
+# its operations take the one routing value "global".
+STATIC = "static"
 
 PLATFORMS = (
     "br1",
@@ -48,6 +53,7 @@ PLATFORMS = (
 )
 REGIONS = ("americas", "asia", "europe", "sea")
 VAL_PLATFORMS = ("ap", "br", "eu", "kr", "latam", "na", "esports")
+STATIC_SERVERS = ("global",)
 
 # frozensets: membership is checked on every request of the store and the emulator.
 ROUTING_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
@@ -55,10 +61,11 @@ ROUTING_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
         PLATFORM: frozenset(PLATFORMS),
         REGIONAL: frozenset(REGIONS),
         VAL_PLATFORM: frozenset(VAL_PLATFORMS),
+        STATIC: frozenset(STATIC_SERVERS),
     }
 )
-_ORDERED = {PLATFORM: PLATFORMS, REGIONAL: REGIONS, VAL_PLATFORM: VAL_PLATFORMS}
-_KIND_NAMES = {PLATFORM: "platform", REGIONAL: "regional", VAL_PLATFORM: "VALORANT platform"}
+_ORDERED = {PLATFORM: PLATFORMS, REGIONAL: REGIONS, VAL_PLATFORM: VAL_PLATFORMS, STATIC: STATIC_SERVERS}
+_KIND_NAMES = {PLATFORM: "platform", REGIONAL: "regional", VAL_PLATFORM: "VALORANT platform", STATIC: "static data"}
 
 
 def routing_kinds(server: str) -> tuple[str, ...]:

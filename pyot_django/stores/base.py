@@ -150,9 +150,9 @@ class CacheStore(Store):
                 OptionProblem("E009", key, "EXPIRATIONS must be a dict.", 'e.g. {"*": 600, "match-v5.getMatch": -1}')
             )
             return problems
-        from ..riot import endpoints_for_game
+        from ..riot import operations_for_game
 
-        known = endpoints_for_game(game)
+        known = operations_for_game(game)
         families = {name.split(".", 1)[0] for name in known}
         for method, value in expirations.items():
             problem = expiration_problem(value)
