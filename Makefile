@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres test-reference test-django6 lint bench clean
+.PHONY: demo test test-sqlite test-postgres test-reference test-django6 lint typecheck bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	PYOT_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider
+
+## mypy with django-stubs on the package (config: setup.cfg [mypy]), then the typed-fetch call file
+typecheck: $(STAMP)
+	$(BIN)/mypy
+	PYOT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider tests/test_typed_fetch.py
 
 ## Tests that read the Riot API reference in ../shared/riotapi (not in a user's clone; .ci/run runs them)
 test-reference: $(STAMP)

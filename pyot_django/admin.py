@@ -10,7 +10,7 @@ staff) or 403 (staff without either permission).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
@@ -27,9 +27,15 @@ __all__ = ["ExpiredFilter", "PipelineAdmin", "PyotEntryAdmin"]
 VIEW_PERMISSION = "pyot_django.view_pipeline"
 OPERATE_PERMISSION = "pyot_django.operate_pipeline"
 
+if TYPE_CHECKING:  # django-stubs' ModelAdmin is generic; the runtime class is not subscriptable
+    _PipelineAdminBase = admin.ModelAdmin[Pipeline]
+    _EntryAdminBase = admin.ModelAdmin[PyotEntry]
+else:
+    _PipelineAdminBase = _EntryAdminBase = admin.ModelAdmin
+
 
 @admin.register(Pipeline)
-class PipelineAdmin(admin.ModelAdmin):
+class PipelineAdmin(_PipelineAdminBase):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         user = request.user
         return bool(
@@ -102,7 +108,7 @@ _PREVIEW_CHARS = 20_000  # a timeline is up to ~900 KB of JSON; the page shows t
 
 
 @admin.register(PyotEntry)
-class PyotEntryAdmin(admin.ModelAdmin):
+class PyotEntryAdmin(_EntryAdminBase):
     """Read-only: rows are written by the DjangoORM store and removed by clear/expire."""
 
     list_display = ("pipeline", "method", "server", "key", "stored_at", "expires_at", "expired")

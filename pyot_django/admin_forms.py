@@ -69,10 +69,17 @@ class TokenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = configured_names()
-        self.fields["pipeline"].choices = [(name, name) for name in names]
-        self.fields["server"].choices = _server_choices()
+        self._choice_field("pipeline").choices = [(name, name) for name in names]
+        self._choice_field("server").choices = _server_choices()
         # One group per pipeline; the page's script shows only the selected pipeline's group.
-        self.fields["method"].choices = [(name, [(op, op) for op in _get_operations(name)]) for name in names]
+        self._choice_field("method").choices = [
+            (name, [(op, op) for op in _get_operations(name)]) for name in names
+        ]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -72,8 +72,10 @@ def _log(request: HttpRequest, pipeline: str, message: str) -> None:
 
     # The placeholder has no rows: the pipeline's name is the object id, which is
     # what an auditor reads in "Recent actions" and the LogEntry admin.
+    user_pk = request.user.pk
+    assert user_pk is not None  # only signed-in staff reach the admin's views
     LogEntry.objects.create(
-        user_id=request.user.pk,
+        user_id=user_pk,
         content_type=ContentType.objects.get_for_model(Pipeline, for_concrete_model=False),
         object_id=pipeline,
         object_repr=f"pipeline {pipeline}",
@@ -182,7 +184,7 @@ def delete_token_view(admin: PipelineAdmin, request: HttpRequest) -> HttpRespons
     data = request.POST if request.method == "POST" else request.GET
     form = TokenForm(data)
     if not form.is_valid():
-        admin.message_user(request, "Invalid token: " + " ".join(form.non_field_errors()), messages.ERROR)
+        admin.message_user(request, "Invalid token: " + " ".join(map(str, form.non_field_errors())), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:pyot_django_pipeline_lookup"))
     key = form.cleaned_data["token"].stringify
     pipeline = form.cleaned_data["pipeline"]

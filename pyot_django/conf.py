@@ -118,14 +118,17 @@ def iter_pipeline_specs(config: Any) -> Iterator[tuple[str, list[StoreSpec] | No
             problems.extend(cls.option_problems(options, store_path, game))
             specs.append(StoreSpec(cls, options, store_path, index))
         for position, spec in enumerate(specs[:-1]):
-            if issubclass(spec.cls, ServiceStore):
+            # Service stores may follow each other (RiotAPI, then the static-data stores: each
+            # passes on what it does not serve); a cache after one never sinks what it fetched.
+            caches_after = [later for later in specs[position + 1 :] if not issubclass(later.cls, ServiceStore)]
+            if issubclass(spec.cls, ServiceStore) and caches_after:
                 problems.append(
                     Problem(
                         "W001",
                         spec.path,
-                        f"Service store {spec.cls.__name__} is not the last store of {name!r}; "
-                        f"the {len(specs) - position - 1} store(s) after it only see what it cannot serve.",
-                        "Put RiotAPI last: caches first, fastest first.",
+                        f"Service store {spec.cls.__name__} comes before {len(caches_after)} cache store(s) of "
+                        f"{name!r}; they only see what it cannot serve and never keep what it fetches.",
+                        "Put the service stores (RiotAPI, DDragon, …) last: caches first, fastest first.",
                     )
                 )
         yield name, specs, problems

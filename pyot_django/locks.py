@@ -43,7 +43,7 @@ def run_lock(name: str, timeout: float | None = None, alias: str | None = None) 
     The lock is released on exit only if it is still ours: a run that outlived the
     timeout must not free the lock a later run has taken since.
     """
-    cache = caches[alias or getattr(settings, "PYOT_TASK_LOCK_CACHE", "default")]
+    cache = caches[str(alias or getattr(settings, "PYOT_TASK_LOCK_CACHE", "default"))]
     if timeout is None:
         timeout = getattr(settings, "PYOT_TASK_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)
     key = lock_key(name)

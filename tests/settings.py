@@ -95,7 +95,7 @@ CACHES = {
     },
 }
 
-PYOT = {}
+PYOT: dict[str, object] = {}
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ command line, a Celery result and the admin page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ParameterError, PyotError
@@ -114,7 +114,11 @@ def parse_pairs(items: Iterable[str]) -> dict[str, Any]:
     return pairs
 
 
-_CONVERTERS = {"int": int, "float": float, "bool": lambda text: text.lower() in ("1", "true", "yes", "on")}
+def _to_bool(text: str) -> bool:
+    return text.lower() in ("1", "true", "yes", "on")
+
+
+_CONVERTERS: dict[str, Callable[[str], Any]] = {"int": int, "float": float, "bool": _to_bool}
 
 
 def _coerce_queries(pipeline: Pipeline, method: str, queries: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,11 +131,11 @@ def _coerce_queries(pipeline: Pipeline, method: str, queries: Mapping[str, Any])
     for name, value in queries.items():
         spec = specs.get(name)
         convert = _CONVERTERS.get(spec.type) if spec is not None else None
-        if convert is None or not isinstance(value, (str, list)):
+        if spec is None or convert is None or not isinstance(value, (str, list)):
             coerced[name] = value
             continue
         try:
-            if spec is not None and spec.is_list:
+            if spec.is_list:
                 coerced[name] = [convert(item) for item in (value if isinstance(value, list) else [value])]
             else:
                 coerced[name] = [convert(item) for item in value] if isinstance(value, list) else convert(value)

@@ -2457,7 +2457,7 @@ class OperationType:
 
     response: Any  # a TypedDict, list[...], dict[...], int, str or None
     route: RouteKind
-    path_params: Mapping[str, type]
+    path_params: Mapping[str, Any]  # str, int or a Literal of the values Riot accepts
     query_params: Mapping[str, Any]
     http_method: str
 

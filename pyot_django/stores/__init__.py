@@ -1,4 +1,4 @@
-"""Pipeline stores: ``Memory``, ``DjangoCache``, ``DjangoORM`` and ``RiotAPI``.
+"""Pipeline stores: ``Memory``, ``DjangoCache``, ``DjangoORM``, ``RiotAPI`` and the static-data stores.
 
 Imported lazily so that ``settings.PYOT`` can name ``pyot_django.stores.Memory``
 without pulling in Django's ORM or httpx before they are needed.
@@ -9,9 +9,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["DjangoCache", "DjangoORM", "Memory", "RiotAPI"]
+__all__ = ["CDragon", "DDragon", "DjangoCache", "DjangoORM", "Memory", "MerakiCDN", "RiotAPI", "ValorantContent"]
 
 _MODULES = {"Memory": ".memory", "DjangoCache": ".djangocache", "DjangoORM": ".orm", "RiotAPI": ".riotapi"}
+# The static-data service stores (stores/static/).
+_MODULES.update(dict.fromkeys(("DDragon", "CDragon", "MerakiCDN", "ValorantContent"), ".static"))
 
 
 def __getattr__(name: str) -> Any:

@@ -75,6 +75,12 @@ DEFAULT_EXPIRATIONS: dict[str, int] = {
     "lor-inventory-v1": NEVER,
     "tournament-v5": NEVER,
     "tournament-stub-v5": NEVER,
+    # Static data (stores/static/) changes with a patch, every two weeks or so.
+    "ddragon": 6 * 3600,
+    "ddragon.versions": 3600,
+    "cdragon": 6 * 3600,
+    "meraki": 6 * 3600,
+    "valorant": 6 * 3600,
 }
 
 

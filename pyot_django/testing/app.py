@@ -145,6 +145,10 @@ class Emulator:
             path: str = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
             if path.startswith("/_emulator/"):
                 await self._control(scope, path, receive, send)
+            elif path.startswith("/_static/"):  # Data Dragon, CommunityDragon, Meraki, valorant-api
+                from pyot_django.testing.static import serve_static
+
+                await serve_static(self, scope, path, receive, send)
             else:
                 await self._riot(scope, path, receive, send)
         elif scope["type"] == "lifespan":

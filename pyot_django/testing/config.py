@@ -31,13 +31,13 @@ DEFAULT_METHOD_LIMITS: Limits = ((2000, 10),)
 def parse_limits(value: str | Iterable[Iterable[float]]) -> Limits:
     """``"20:1,100:120"`` (or pairs) → ``((20, 1), (100, 120))``; seconds may be fractional."""
     if isinstance(value, str):
-        pairs: Iterable[Iterable[float]] = (item.split(":") for item in value.split(",") if item.strip())
+        pairs: Iterable[Iterable[float | str]] = (item.split(":") for item in value.split(",") if item.strip())
     else:
         pairs = value
     limits = []
     for pair in pairs:
-        limit, seconds = pair
-        limit, seconds = int(limit), float(seconds)
+        raw_limit, raw_seconds = pair
+        limit, seconds = int(raw_limit), float(raw_seconds)
         if limit < 1 or seconds <= 0:
             raise ValueError(f"a rate limit is 'count:seconds' with both positive, got {limit}:{seconds}")
         limits.append((limit, int(seconds) if seconds.is_integer() else seconds))

@@ -24,6 +24,7 @@ import httpx
 
 from pyot_django.testing.app import Emulator
 from pyot_django.testing.config import EmulatorConfig
+from pyot_django.testing.static.urls import StaticURLs
 
 __all__ = [
     "EmulatorProcess",
@@ -38,7 +39,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class RunningEmulator:
+class RunningEmulator(StaticURLs):
     """An emulator answering on ``url``; ``base_url`` is the RiotAPI store's ``BASE_URL`` form."""
 
     emulator: Emulator
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 # -- separate process -------------------------------------------------------------------------
 
 
-class EmulatorProcess:
+class EmulatorProcess(StaticURLs):
     """An emulator in its own OS process; steer it over HTTP (``/_emulator/config``, ``/stats``)."""
 
     def __init__(self, process: subprocess.Popen[bytes], host: str, port: int) -> None:
@@ -174,10 +175,12 @@ class EmulatorProcess:
         return f"{self.url}/{{server}}"
 
     def stats(self) -> dict[str, Any]:
-        return httpx.get(f"{self.url}/_emulator/stats").json()
+        stats: dict[str, Any] = httpx.get(f"{self.url}/_emulator/stats").json()
+        return stats
 
     def configure(self, **changes: Any) -> dict[str, Any]:
-        return httpx.post(f"{self.url}/_emulator/config", json=changes).raise_for_status().json()
+        config: dict[str, Any] = httpx.post(f"{self.url}/_emulator/config", json=changes).raise_for_status().json()
+        return config
 
     def reset(self, *, config: bool = False) -> None:
         httpx.post(f"{self.url}/_emulator/reset", json={"config": config}).raise_for_status()
