@@ -81,6 +81,7 @@ SPELLS: dict[int, tuple[str, str, int]] = {
     12: ("SummonerTeleport", "Teleport", 360),
     14: ("SummonerDot", "Ignite", 180),
     21: ("SummonerBarrier", "Barrier", 180),
+    32: ("SummonerSnowball", "Mark", 80),  # ARAM's, drawn by testing/data/match.py
 }
 _QUEUE_NAMES = {
     0: "Custom",
