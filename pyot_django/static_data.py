@@ -293,6 +293,9 @@ class StaticIndex:
     def summoner_spell_icon_url(self, spell_id: int) -> str:
         return _ddragon_image(self.pipeline, self.version, "spell", self.summoner_spell(spell_id)["image"]["full"])
 
+    def profile_icon_url(self, icon_id: int) -> str:
+        return _ddragon_image(self.pipeline, self.version, "profileicon", f"{int(icon_id)}.png")
+
     def rune_icon_url(self, rune_id: int) -> str:
         entry = self.rune(rune_id)
         if "iconPath" in entry:

@@ -10,7 +10,7 @@ import os
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["EMULATOR_BASE_URL", "RIOT_BASE_URL", "database_from_url", "riot_target"]
+__all__ = ["EMULATOR_BASE_URL", "RIOT_BASE_URL", "database_from_url", "riot_target", "static_data_urls"]
 
 RIOT_BASE_URL = "https://{server}.api.riotgames.com"
 # Where ``manage.py pyot_emulator`` listens by default: without a key and without the demo
@@ -65,3 +65,15 @@ def riot_target(environ: os._Environ[str] | dict[str, str] = os.environ) -> tupl
     key = environ.get("RIOT_API_KEY", "").strip()
     default_url = RIOT_BASE_URL if key else EMULATOR_BASE_URL
     return key or EMULATOR_API_KEY, environ.get("PYOT_RIOT_BASE_URL") or default_url
+
+
+def static_data_urls(riot_base_url: str) -> dict[str, str]:
+    """``BASE_URL`` of the DDragon and CDragon stores: the emulator's when Riot is the emulator.
+
+    An emulator answers the Riot API on ``http://host:port/{server}`` and the static sources
+    on ``http://host:port/_static/<source>``; for the real API the stores' defaults apply.
+    """
+    if riot_base_url == RIOT_BASE_URL or not riot_base_url.endswith("/{server}"):
+        return {}
+    root = riot_base_url.removesuffix("/{server}")
+    return {"ddragon": f"{root}/_static/ddragon", "cdragon": f"{root}/_static/cdragon"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from testproject.env import database_from_url, riot_target
+from testproject.env import database_from_url, riot_target, static_data_urls
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -98,6 +98,7 @@ else:
     RATE_LIMITER = {"BACKEND": "pyot_django.limiters.MemoryLimiter"}
 
 RIOT_API_KEY, RIOT_BASE_URL = riot_target(os.environ)
+STATIC_DATA_URLS = static_data_urls(RIOT_BASE_URL)
 
 PYOT = {
     "lol": {
@@ -121,6 +122,12 @@ PYOT = {
                     504: ("E", [0.3, 1]),
                 },
             },
+            # Champion, item, rune, spell and queue names and icons (see pyot_django.static_data);
+            # RiotAPI passes their tokens on to these.
+            {"BACKEND": "pyot_django.stores.DDragon", "TIMEOUT": 5,
+             **({"BASE_URL": STATIC_DATA_URLS["ddragon"]} if STATIC_DATA_URLS else {})},
+            {"BACKEND": "pyot_django.stores.CDragon", "TIMEOUT": 5,
+             **({"BASE_URL": STATIC_DATA_URLS["cdragon"]} if STATIC_DATA_URLS else {})},
         ],
     },
 }

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from .errors import PageError, riot_errors
 from .forms import SearchForm
-from .players import load_match, load_player, participant_rows
+from .players import load_match_page, load_player
 from .riot import PLATFORMS, REGIONS, parse_riot_id
 from .trace import traced
 
@@ -48,9 +48,7 @@ def match(request: HttpRequest, region: str, match_id: str) -> HttpResponse:
     if region not in REGIONS:
         raise PageError(400, "Unknown region", f"{region!r} is not a regional routing value ({', '.join(REGIONS)}).")
     with traced(request):
-        data = async_to_sync(load_match)(match_id, region)
-    return render(
-        request,
-        "testproject/match.html",
-        {"match": data, "info": data["info"], "region": region, "participants": participant_rows(data)},
-    )
+        page = async_to_sync(load_match_page)(match_id, region)
+    context = {"match": page.match, "info": page.match["info"], "queue": page.queue, "region": region,
+               "participants": page.participants}  # fmt: skip
+    return render(request, "testproject/match.html", context)

@@ -97,12 +97,12 @@ def test_make_demo_serves_the_site_and_the_second_load_hits_the_caches(demo: Dem
         assert first.text.count('<tr class="match ') == 10
         assert "RiotAPI" in _trace_stores(first.text)
         requests_after_first = demo.emulator_requests()
-        assert requests_after_first == 15
+        assert requests_after_first == 15 + 7  # Riot's, and the static documents for names and icons
 
         second = http.get(PLAYER)
         assert second.status_code == 200
         stores = _trace_stores(second.text)
-        assert len(stores) == 15
+        assert len(stores) == 15 + 7
         assert "RiotAPI" not in stores
         assert set(stores) <= {"Memory", "DjangoCache", "DjangoORM"}
         assert demo.emulator_requests() == requests_after_first

@@ -85,14 +85,34 @@ def test_search_a_riot_id_and_see_the_player_page_with_matches(browser: Browser,
     expect(page.locator("h1")).to_contain_text("Faker")
     expect(page.locator("tr.match")).to_have_count(10)
     expect(page.locator("#pipeline-trace tr[data-store=RiotAPI]")).to_have_count(15)
+    expect(page.locator("#pipeline-trace tr[data-store=DDragon]")).to_have_count(5)
+    expect(page.locator("#pipeline-trace tr[data-store=CDragon]")).to_have_count(2)
+    # Masteries show champion names (not "#114") and an icon per champion that loaded as a PNG.
+    names = page.locator("#masteries .champion-name").all_inner_texts()
+    assert len(names) == 5 and all(name and not name.startswith("#") for name in names), names
+    icons = page.locator("#masteries img.art")
+    expect(icons).to_have_count(5)
+    for src in icons.evaluate_all("imgs => imgs.map(i => i.src)"):
+        response = page.request.get(src)
+        assert response.status == 200 and response.headers["content-type"] == "image/png", src
+        assert response.body().startswith(b"\x89PNG")
+    page.wait_for_load_state("load")
+    loaded = icons.evaluate_all("imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
+    assert loaded == [True] * 5  # the browser decoded every one
     page.screenshot(path=OUTPUT / "site-player.png", full_page=True)
 
     page.reload()
-    expect(page.locator("#pipeline-trace tr[data-store=Memory]")).to_have_count(15)
+    expect(page.locator("#pipeline-trace tr[data-store=Memory]")).to_have_count(22)
     expect(page.locator("#pipeline-trace tr[data-store=RiotAPI]")).to_have_count(0)
 
     page.locator("tr.match a").first.click()
     expect(page.locator("tr.participant")).to_have_count(10)
+    expect(page.locator("tr.participant img.rune")).to_have_count(20)
+    page.wait_for_load_state("load")  # every <img> has loaded (or failed)
+    assert page.locator("tr.participant img.art").evaluate_all(
+        "imgs => imgs.every(i => i.complete && i.naturalWidth > 0)"
+    )
+    expect(page.locator("p.muted").first).not_to_contain_text("CLASSIC")
     page.screenshot(path=OUTPUT / "site-match.png", full_page=True)
 
 

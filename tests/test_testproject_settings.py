@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOW = (
     "import json, testproject.settings as s; print(json.dumps({"
     "'db': s.DATABASES['default'], 'cache': s.CACHES['default']['BACKEND'], "
-    "'limiter': s.PYOT['lol']['STORES'][-1]['RATE_LIMITER']['BACKEND'], "
-    "'base_url': s.PYOT['lol']['STORES'][-1]['BASE_URL'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'limiter': s.PYOT['lol']['STORES'][3]['RATE_LIMITER']['BACKEND'], "
+    "'base_url': s.PYOT['lol']['STORES'][3]['BASE_URL'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'broker': s.CELERY_BROKER_URL}))"
 )
 

@@ -8,6 +8,7 @@ unreachable, rate limited. No page may show a stack trace or the API key.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.cache import caches
 
 from pyot_django.testing import RunningEmulator
 from testproject import views
+from testproject.env import static_data_urls
 from tests.helpers import API_KEY, riot_store
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,6 +27,7 @@ PLAYER = "/players/na1/Faker/KR1/"
 
 
 def _pyot(base_url: str, **riot_options: object) -> dict[str, object]:
+    static = static_data_urls(base_url)
     return {
         "lol": {
             "STORES": [
@@ -32,9 +35,16 @@ def _pyot(base_url: str, **riot_options: object) -> dict[str, object]:
                 {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "locmem"},
                 {"BACKEND": "pyot_django.stores.DjangoORM", "EXPIRATIONS": {"*": 0, "match-v5.getMatch": -1}},
                 riot_store(base_url, **riot_options),
+                {"BACKEND": "pyot_django.stores.DDragon", "BASE_URL": static["ddragon"]},
+                {"BACKEND": "pyot_django.stores.CDragon", "BASE_URL": static["cdragon"]},
             ]
         }
     }
+
+
+# What static_data.index fetches for a page: versions, champions, items, runes and spells from
+# Data Dragon; queues and perks from CommunityDragon.
+STATIC_LOOKUPS = {"DDragon": 5, "CDragon": 2}
 
 
 @pytest.fixture
@@ -112,8 +122,16 @@ def test_player_page_shows_account_summoner_ranked_masteries_and_ten_matches(cli
     assert re.search(r"\d+ / \d+ / \d+", html)
     assert "Victory" in html or "Defeat" in html
     assert 'id="masteries"' in html and 'id="ranked"' in html
-    # 1 account + summoner, league, masteries, match ids + 10 matches, all from Riot.
-    assert stores(html) == ["RiotAPI"] * 15
+    # 1 account + summoner, league, masteries, match ids + 10 matches, all from Riot; and the
+    # static documents for names and icons.
+    assert Counter(stores(html)) == {"RiotAPI": 15, **STATIC_LOOKUPS}
+    masteries = re.findall(r'<tr class="mastery"><td class="champion">(.*?)</td>', html)
+    assert len(masteries) == 5
+    for cell in masteries:  # a name and its icon, not "#114"
+        assert "#" not in cell and re.search(r'<img class="art" src="http://127\.0\.0\.1:\d+/_static/ddragon/cdn/'
+                                             r'[\d.]+/img/champion/\w+\.png" alt="[^"]+"', cell), cell
+    assert "CLASSIC" not in html and re.search(r"<td>(Ranked Solo/Duo|Ranked Flex|ARAM|Draft Pick|Quickplay|"
+                                               r"Arena|ARURF|Pick URF|Blind Pick|Custom)</td>", html)
     assert_clean(html)
 
 
@@ -122,7 +140,7 @@ def test_second_load_is_served_from_memory_without_asking_riot(client, site):
     assert first.status_code == 200
     requests = site.emulator.stats()["total"]
     second = client.get(PLAYER).content.decode()
-    assert stores(second) == ["Memory"] * 15
+    assert stores(second) == ["Memory"] * (15 + sum(STATIC_LOOKUPS.values()))
     assert "RiotAPI" not in stores(second)
     assert site.emulator.stats()["total"] == requests
 
@@ -142,13 +160,16 @@ def test_match_page_lists_the_participants_through_the_sync_view(client, site):
     assert response.status_code == 200, page
     assert page.count('<tr class="participant ') == 10
     assert "Blue" in page and "Red" in page
-    assert stores(page) == ["Memory"]  # the player page fetched it already
+    assert stores(page) == ["Memory"] * 8  # the player page fetched the match and the static data already
+    assert page.count('class="art item"') >= 10 and page.count('class="art rune"') == 20
+    assert page.count('class="art spell"') == 20
+    assert "CLASSIC" not in page
     caches["locmem"].clear()
 
 
 def test_match_page_fetched_cold_comes_from_riot_and_then_the_orm_is_filled(client, site):
     html = client.get("/matches/americas/NA1_5389898818/").content.decode()
-    assert stores(html) == ["RiotAPI"]
+    assert Counter(stores(html)) == {"RiotAPI": 1, **STATIC_LOOKUPS}
     from pyot_django.models import PyotEntry
 
     assert PyotEntry.objects.filter(method="match-v5.getMatch").count() == 1
