@@ -118,8 +118,11 @@ async def champion(
     return _find_champion(document, champion_id, key, name)
 
 
-def _find_champion(document: Mapping[str, Any], champion_id: int | None, key: str | None, name: str | None) -> Any:
+def _find_champion(
+    document: Mapping[str, Any], champion_id: int | None, key: str | None, name: str | None
+) -> dict[str, Any]:
     data = document["data"]
+    found: dict[str, Any] | None
     if champion_id is not None:
         found = _champions_by_id(document).get(int(champion_id))
     elif key is not None:

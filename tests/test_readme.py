@@ -32,7 +32,8 @@ from tests.helpers import API_KEY
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 TAGGED = re.compile(r"<!-- test: ([\w-]+) -->\n```python\n(.*?)```", re.S)
-TESTED = {"settings", "celery-beat", "async-view", "sync-view", "celery-task", "low-level", "emulator"}
+TESTED = {"settings", "celery-beat", "async-view", "sync-view", "celery-task", "low-level", "emulator",
+          "static-settings", "static-helpers", "typed-fetch"}  # fmt: skip
 REDIS_URL = "redis://127.0.0.1:6379/6"
 
 
@@ -215,9 +216,20 @@ def _documented_options(heading: str) -> dict[str, list[str]]:
 
 
 def test_store_tables_list_exactly_each_stores_options_and_defaults():
-    from pyot_django.stores import DjangoCache, DjangoORM, Memory, RiotAPI, orm, riotapi
+    from pyot_django.stores import (
+        CDragon,
+        DDragon,
+        DjangoCache,
+        DjangoORM,
+        Memory,
+        MerakiCDN,
+        RiotAPI,
+        ValorantContent,
+        orm,
+        riotapi,
+    )
 
-    for cls in (Memory, DjangoCache, DjangoORM, RiotAPI):
+    for cls in (Memory, DjangoCache, DjangoORM, RiotAPI, DDragon, CDragon, MerakiCDN, ValorantContent):
         rows = _documented_options(f"### `pyot_django.stores.{cls.__name__}`")
         assert set(rows) == set(cls.OPTIONS), cls.__name__
         assert rows["BACKEND"][3] == f'`"pyot_django.stores.{cls.__name__}"`'
@@ -227,6 +239,9 @@ def test_store_tables_list_exactly_each_stores_options_and_defaults():
     riot = _documented_options("### `pyot_django.stores.RiotAPI`")
     assert riot["BASE_URL"][2] == f'`"{riotapi.DEFAULT_BASE_URL}"`'
     assert riot["TIMEOUT"][2] == f"`{riotapi.DEFAULT_TIMEOUT}`"
+    for cls in (DDragon, CDragon, MerakiCDN, ValorantContent):
+        static = _documented_options(f"### `pyot_django.stores.{cls.__name__}`")
+        assert static["BASE_URL"][2] == f'`"{cls.DEFAULT_BASE_URL}"`', cls.__name__
 
 
 def test_limiter_tables_list_exactly_each_limiters_options_and_defaults():
@@ -272,3 +287,48 @@ def test_every_management_command_is_documented():
     rows = table_rows(section("## The admin page and the commands"))
     documented = {code(row[0]).split()[0] for row in rows}
     assert documented == commands
+
+
+# -- static data and types ------------------------------------------------------------------------
+
+
+def test_static_settings_block_is_a_valid_configuration(monkeypatch):
+    monkeypatch.setenv("RIOT_API_KEY", API_KEY)
+    namespace = run_block("static-settings")
+    assert config_problems(namespace["PYOT"]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_static_helpers_block_names_a_matchs_champions_and_queue(settings, riot_emulator: RunningEmulator):
+    from asgiref.sync import async_to_sync
+
+    from pyot_django.testing.data import generate
+
+    settings.PYOT = {"lol": {"STORES": [
+        {"BACKEND": "pyot_django.stores.Memory"},
+        {"BACKEND": "pyot_django.stores.RiotAPI", "API_KEY": API_KEY, "BASE_URL": riot_emulator.base_url},
+        *riot_emulator.static_stores(),
+    ]}}  # fmt: skip
+    namespace = run_block("static-helpers")
+    match = generate("match-v5.getMatch", "americas", {"matchId": "NA1_5389898818"}, {}, None, API_KEY)
+    labels = async_to_sync(namespace["match_labels"])(match)
+    assert len(labels) == 10 and all(name and not name.startswith("#") for _, name in labels)
+    assert labels[0][0] != match["info"]["gameMode"]
+    assert namespace["fiora_icon"]().endswith("/img/champion/Fiora.png")
+
+
+@pytest.mark.timeout(600)
+def test_typed_fetch_block_has_exactly_the_errors_it_says(tmp_path):
+    import subprocess
+    import sys
+
+    source = block("typed-fetch")
+    (tmp_path / "typed_block.py").write_text(source)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--follow-imports=silent", "--ignore-missing-imports", "--config-file", "",
+         "--cache-dir", str(tmp_path / "cache"), "--no-error-summary", str(tmp_path / "typed_block.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=540,
+    )  # fmt: skip
+    said = [n for n, line in enumerate(source.splitlines(), start=1) if "# error:" in line]
+    found = sorted({int(m) for m in re.findall(r"typed_block\.py:(\d+): error:", result.stdout)})
+    assert found == said and len(said) == 3, result.stdout[-2000:]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["StaticURLs"]
 
@@ -17,7 +17,10 @@ _BACKENDS = (
 class StaticURLs:
     """Mixed into the emulator handles (they have ``url``)."""
 
-    url: str
+    if TYPE_CHECKING:
+
+        @property
+        def url(self) -> str: ...
 
     def static_url(self, source: str) -> str:
         """A static store's ``BASE_URL`` here: ``ddragon``, ``lor-ddragon``, ``cdragon``, ``meraki`` or ``valorant``."""
