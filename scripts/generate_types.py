@@ -338,35 +338,23 @@ def _typed(annotation: str) -> str:
     return re.sub(r"'([A-Za-z0-9_]+)'", r"t.\1", annotation)
 
 
+_FETCH_DOC = [
+    '        """Get by operation id and named parameters, checked against the catalogue first.',
+    "",
+    '        ``await lol.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)``; a',
+    "        missing, extra or misspelled parameter, an unknown operation or a server that",
+    "        does not fit its routing raise before any store is asked (and are type errors).",
+    '        """',
+]
+_FETCH_SYNC_DOC = ['        """``fetch`` for sync code: cache hits are read in this thread (see ``get_sync``)."""']
+
+
 def _implementation(asynchronous: bool) -> list[str]:
-    if asynchronous:
-        return [
-            "    async def fetch(",
-            "        self,",
-            "        method: str,",
-            "        server: str,",
-            "        /,",
-            "        *,",
-            "        queries: Mapping[str, Any] | None = None,",
-            "        deadline: float | None = None,",
-            "        **params: Any,",
-            "    ) -> Any:",
-            '        """Get by operation id and named parameters, checked against the catalogue first.',
-            "",
-            '        ``await lol.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)``; a',
-            "        missing, extra or misspelled parameter, an unknown operation or a server that",
-            "        does not fit its routing raise before any store is asked (and are type errors).",
-            '        """',
-            "        token = self.token(method, server, queries=queries, **params)",
-            "        if deadline is None:",
-            "            return await self.get(token)",
-            "        # Passed only when given: a deadline is a keyword of get() on pipelines that have one.",
-            '        extra: dict[str, Any] = {"deadline": deadline}',
-            "        return await self.get(token, **extra)",
-            "",
-        ]
+    prefix, name, call, wait = (
+        ("async def", "fetch", "get", "await ") if asynchronous else ("def", "fetch_sync", "get_sync", "")
+    )
     return [
-        "    def fetch_sync(",
+        f"    {prefix} {name}(",
         "        self,",
         "        method: str,",
         "        server: str,",
@@ -376,12 +364,14 @@ def _implementation(asynchronous: bool) -> list[str]:
         "        deadline: float | None = None,",
         "        **params: Any,",
         "    ) -> Any:",
-        '        """``fetch`` for sync code: cache hits are read in this thread (see ``get_sync``)."""',
+        *(_FETCH_DOC if asynchronous else _FETCH_SYNC_DOC),
         "        token = self.token(method, server, queries=queries, **params)",
         "        if deadline is None:",
-        "            return self.get_sync(token)",
+        f"            return {wait}self.{call}(token)",
+        "        # Passed only when given: a deadline is a keyword of get() on pipelines that have one.",
         '        extra: dict[str, Any] = {"deadline": deadline}',
-        "        return self.get_sync(token, **extra)",
+        f"        return {wait}self.{call}(token, **extra)",
+        *([""] if asynchronous else []),
     ]
 
 

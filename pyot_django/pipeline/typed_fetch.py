@@ -593,5 +593,6 @@ class TypedFetch:
         token = self.token(method, server, queries=queries, **params)
         if deadline is None:
             return self.get_sync(token)
+        # Passed only when given: a deadline is a keyword of get() on pipelines that have one.
         extra: dict[str, Any] = {"deadline": deadline}
         return self.get_sync(token, **extra)
