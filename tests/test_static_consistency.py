@@ -139,3 +139,54 @@ def test_the_static_tables_cover_every_constant_the_riot_data_draws_from() -> No
     assert {cid for cid, _ in lol_static.CHAMPIONS} == {
         int(c["key"]) for c in lol.ddragon("champions", lol.VERSIONS[0], "en_US")["data"].values()
     }
+
+
+@pytest.mark.timeout(300)
+async def test_tft_lor_and_valorant_ids_resolve(emu: RunningEmulator) -> None:
+    emu.emulator.configure(**UNLIMITED)
+    tft = static_pipeline(emu, "tft")
+    val = static_pipeline(emu, "val")
+    lor = static_pipeline(emu, "lor")
+    try:
+        version = (await tft.fetch("ddragon.versions", "global"))[0]
+        units, items, traits, augments = await asyncio.gather(*(
+            tft.fetch(operation, "global", version=version, locale="en_US")
+            for operation in ("ddragon.tftChampions", "ddragon.tftItems", "ddragon.tftTraits", "ddragon.tftAugments")
+        ))  # fmt: skip
+        ids = await tft.fetch("tft-match-v1.getMatchIdsByPUUID", "americas", puuid="tft-1", queries={"count": 5})
+        for match_id in ids:
+            match = await tft.fetch("tft-match-v1.getMatch", "americas", matchId=match_id)
+            for p in match["info"]["participants"]:
+                assert set(p.get("augments", [])) <= set(augments["data"])
+                for unit in p["units"]:
+                    assert unit["character_id"] in units["data"]
+                    assert set(unit.get("itemNames", [])) <= set(items["data"])
+                for trait in p["traits"]:
+                    assert trait["name"] in traits["data"]
+        agents, maps, weapons = await asyncio.gather(*(
+            val.fetch(operation, "global")
+            for operation in ("valorant.agents", "valorant.maps", "valorant.weapons")
+        ))  # fmt: skip
+        agent_ids = {a["uuid"] for a in agents["data"]}
+        map_urls = {m["mapUrl"] for m in maps["data"]}
+        weapon_ids = {w["uuid"] for w in weapons["data"]}
+        matchlist = await val.fetch("val-match-v1.getMatchlist", "na", puuid="val-1")
+        for entry in matchlist["history"][:5]:
+            match = await val.fetch("val-match-v1.getMatch", "na", matchId=entry["matchId"])
+            assert match["matchInfo"]["mapId"] in map_urls
+            assert {p["characterId"] for p in match["players"]} <= agent_ids
+            for round_result in match["roundResults"]:
+                for stats in round_result["playerStats"]:
+                    assert stats["economy"]["weapon"] in weapon_ids or not stats["economy"]["weapon"]
+        cards = await lor.fetch("lor-inventory-v1.getCards", "americas")
+        by_set: dict[str, set[str]] = {}
+        for card in cards:
+            code = card["code"][:2]
+            if code not in by_set:
+                listing = await lor.fetch("ddragon.lorSet", "global", version="latest", set=str(int(code)),
+                                          locale="en_us")  # fmt: skip
+                by_set[code] = {c["cardCode"] for c in listing}
+            assert card["code"] in by_set[code]
+    finally:
+        for pipeline in (tft, val, lor):
+            await pipeline.aclose()
