@@ -241,3 +241,24 @@ def test_bad_options_name_the_key() -> None:
         make_pipeline({"BACKEND": "pyot_django.stores.CDragon", "BASE_URL": "ftp://x"})
     with pytest.raises(ImproperlyConfiguredPipeline, match=r"\['TIMEOUT'\]"):
         make_pipeline({"BACKEND": "pyot_django.stores.DDragon", "TIMEOUT": 0})
+
+
+def test_E019_and_no_W001_for_service_stores_in_a_row() -> None:
+    from pyot_django.conf import config_problems
+
+    riot = riot_store("http://127.0.0.1:1/{server}")
+    good = {"lol": {"STORES": [CACHE_STORES["memory"], riot, {"BACKEND": "pyot_django.stores.DDragon"},
+                               {"BACKEND": "pyot_django.stores.CDragon"}]}}  # fmt: skip
+    assert config_problems(good) == []
+    bad = {
+        "lol": {
+            "STORES": [riot, {"BACKEND": "pyot_django.stores.MerakiCDN", "BASE_URL": "cdn.example", "MAX_BYTES": 0}]
+        }
+    }
+    problems = config_problems(bad)
+    assert [(p.check_id, p.key) for p in problems] == [
+        ("E019", "PYOT['lol']['STORES'][1]['BASE_URL']"),
+        ("E019", "PYOT['lol']['STORES'][1]['MAX_BYTES']"),
+    ]
+    cache_after = {"lol": {"STORES": [riot, CACHE_STORES["memory"]]}}
+    assert [p.check_id for p in config_problems(cache_after)] == ["W001"]
