@@ -26,10 +26,26 @@ def expected_from_comments() -> tuple[dict[int, str], dict[int, str]]:
 @pytest.mark.timeout(600)
 def test_mypy_infers_the_dtos_and_rejects_wrong_calls(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-error-summary", "--show-error-codes", "--hide-error-context",
-         "--follow-imports=silent", "--ignore-missing-imports", "--no-color-output",
-         "--cache-dir", str(tmp_path / "cache"), "--config-file", "", str(CASES)],
-        cwd=CHECKOUT, capture_output=True, text=True, timeout=540,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--no-error-summary",
+            "--show-error-codes",
+            "--hide-error-context",
+            "--follow-imports=silent",
+            "--ignore-missing-imports",
+            "--no-color-output",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--config-file",
+            "",
+            str(CASES),
+        ],
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+        timeout=540,
     )
     errors, reveals = expected_from_comments()
     got_errors: dict[int, str] = {}
@@ -55,7 +71,10 @@ def test_pyright_agrees_line_by_line() -> None:
     # The PyPI "pyright" wrapper runs the npm package (fetched into its cache on first use).
     result = subprocess.run(
         [sys.executable, "-m", "pyright", "--outputjson", str(CASES)],
-        cwd=CHECKOUT, capture_output=True, text=True, timeout=540,
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+        timeout=540,
     )
     import json
 

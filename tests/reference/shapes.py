@@ -60,8 +60,10 @@ def _typed_dict(value: Any, expected: Any, strict: bool, path: str) -> list[str]
     if not isinstance(value, dict):
         return [f"{path}: expected {expected.__name__} (an object), got {type(value).__name__}"]
     hints = typing.get_type_hints(expected)
-    found = [f"{path}: missing required key {key!r} of {expected.__name__}" for key in
-             sorted(expected.__required_keys__ - value.keys())]
+    found = [
+        f"{path}: missing required key {key!r} of {expected.__name__}"
+        for key in sorted(expected.__required_keys__ - value.keys())
+    ]
     for key, element in value.items():
         if key in hints:
             found += problems(element, hints[key], strict=strict, path=f"{path}.{key}")

@@ -48,8 +48,12 @@ def test_every_dto_and_operation_of_the_reference_has_a_type(openapi: dict[str, 
     assert len(dtos) == len(openapi["components"]["schemas"]) == 179  # no two schemas share a name
     assert all(typing.is_typeddict(getattr(riot_types, name)) for name in dtos)
     assert dtos <= set(riot_types.__all__)
-    operations = {op["operationId"] for item in openapi["paths"].values() for op in item.values()
-                  if isinstance(op, dict) and "operationId" in op}
+    operations = {
+        op["operationId"]
+        for item in openapi["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
     assert set(OPERATION_TYPES) == operations | set(STATIC_ENDPOINTS)
     assert set(ENDPOINTS) == operations
 
