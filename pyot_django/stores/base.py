@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from ..exceptions import ImproperlyConfiguredPipeline
+from ..exceptions import ImproperlyConfiguredPipeline, PyotError
 from .expirations import Expirations, expiration_problem
 
 if TYPE_CHECKING:
@@ -19,7 +19,31 @@ if TYPE_CHECKING:
 
     from ..pipeline.token import PipelineToken
 
-__all__ = ["CacheStore", "OptionProblem", "ServiceStore", "Store", "StoreContext"]
+__all__ = [
+    "DEFAULT_MAX_VALUE_SIZE",
+    "CacheStore",
+    "OptionProblem",
+    "ServiceStore",
+    "Store",
+    "StoreContext",
+    "ValueRefused",
+]
+
+# A timeline, the largest real payload, is ~0.9 MB of JSON: 4 MiB leaves room and
+# keeps one runaway answer from filling a Redis or a table row.
+DEFAULT_MAX_VALUE_SIZE = 4 * 1024 * 1024
+
+
+class ValueRefused(PyotError):
+    """A cache store will not keep this one value (``None``, too large, not storable).
+
+    A refusal is about the value, not the store: the pipeline logs it once per store
+    and reason and passes the value on; the store stays in service for every other token.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -121,26 +145,60 @@ class Store:
         """Release connections; called when the pipeline is rebuilt or closed."""
 
     def bind_namespace(self, namespace: str) -> None:
-        """Receive the pipeline's namespace (pipeline name + API key identity)."""
+        """Receive the owning pipeline's namespace (pipeline name + API key identity)."""
 
 
 class CacheStore(Store):
     """A store that keeps data for a time decided per operation."""
 
     kind = "cache"
-    OPTIONS = Store.OPTIONS | {"EXPIRATIONS"}
+    OPTIONS = Store.OPTIONS | {"EXPIRATIONS", "MAX_VALUE_SIZE"}
 
     def __init__(self, options: Mapping[str, Any], context: StoreContext) -> None:
         super().__init__(options, context)
         self.expirations = Expirations(options.get("EXPIRATIONS"))
+        self.max_value_size: int | None = options.get("MAX_VALUE_SIZE", DEFAULT_MAX_VALUE_SIZE)
         self.namespace = context.pipeline
+        self._namespace_bound = False
 
     def bind_namespace(self, namespace: str) -> None:
+        """Take the namespace of the first pipeline that owns this store, once.
+
+        The registry builds every store for one pipeline and binds it there; a
+        pipeline built later over the same store object (``Pipeline("lol", [store])``)
+        must not move the entries of the live one, so later calls change nothing.
+        """
+        if self._namespace_bound:
+            return
+        self._namespace_bound = True
         self.namespace = namespace
+        self._apply_namespace(namespace)
+
+    def _apply_namespace(self, namespace: str) -> None:
+        """Derive the store's own key prefixes from ``namespace`` (subclasses)."""
+
+    def refuse_oversized(self, token: PipelineToken, size: int) -> None:
+        """Raise ``ValueRefused`` when ``size`` bytes exceed this store's ``MAX_VALUE_SIZE``."""
+        limit = self.max_value_size
+        if limit is not None and size > limit:
+            raise ValueRefused(
+                f"{token.method} value of {size} bytes exceeds {self.name}'s MAX_VALUE_SIZE of {limit} bytes",
+                reason="size",
+            )
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any], path: str, game: str) -> list[OptionProblem]:
         problems = super().option_problems(options, path, game)
+        size = options.get("MAX_VALUE_SIZE", DEFAULT_MAX_VALUE_SIZE)
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+            problems.append(
+                OptionProblem(
+                    "E027",
+                    f"{path}['MAX_VALUE_SIZE']",
+                    f"MAX_VALUE_SIZE must be a positive int of bytes or None (no limit), not {size!r}.",
+                    f"e.g. {DEFAULT_MAX_VALUE_SIZE} (the default, 4 MiB; a match timeline is ~0.9 MB).",
+                )
+            )
         expirations = options.get("EXPIRATIONS")
         if expirations is None:
             return problems
@@ -191,6 +249,7 @@ class CacheStore(Store):
     def describe(self) -> dict[str, Any]:
         info = super().describe()
         info["expirations"] = self.expirations.as_dict()
+        info["max_value_size"] = self.max_value_size
         return info
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from ..exceptions import NotFound
-from .base import CacheStore, OptionProblem, StoreContext
+from .base import CacheStore, OptionProblem, StoreContext, ValueRefused
 
 if TYPE_CHECKING:
     import httpx
@@ -31,7 +31,11 @@ _dumps = orjson.dumps
 
 
 class Memory(CacheStore):
-    """In-process cache bounded by ``MAX_ENTRIES`` (least recently used evicted first)."""
+    """In-process cache bounded by ``MAX_ENTRIES`` (least recently used evicted first).
+
+    Memory belongs to its store object, so one store is one namespace: ``clear()``
+    empties this store only. Each value is bounded by ``MAX_VALUE_SIZE`` (JSON bytes).
+    """
 
     OPTIONS = CacheStore.OPTIONS | {"MAX_ENTRIES"}
     DEFAULT_MAX_ENTRIES = 10_000
@@ -82,10 +86,15 @@ class Memory(CacheStore):
         ttl = self.expirations.ttl(token.method)
         if ttl == 0:
             return
+        try:
+            # Encoded now: later mutations of ``value`` by the caller cannot reach the cache.
+            raw = _dumps(value)
+        except TypeError as exc:
+            raise ValueRefused(f"{token.method} value is not JSON: {exc}", reason="not JSON") from None
+        self.refuse_oversized(token, len(raw))
         data = self._data
         key = token.stringify
-        # Encoded now: later mutations of ``value`` by the caller cannot reach the cache.
-        data[key] = (None if ttl < 0 else _monotonic() + ttl, _dumps(value))
+        data[key] = (None if ttl < 0 else _monotonic() + ttl, raw)
         try:
             data.move_to_end(key)
             while len(data) > self.max_entries:
