@@ -230,8 +230,9 @@ class Pipeline:
                 continue
             trace = current_trace.get()
             if trace is not None:
-                trace.add(replace(self._record(token, None, time.perf_counter()), shared=True,
-                                  store_name="in-flight lookup"))
+                trace.add(
+                    replace(self._record(token, None, time.perf_counter()), shared=True, store_name="in-flight lookup")
+                )
             return value
         # The deadline scope's context travels with async_to_sync into the lookup.
         return async_to_sync(self._traced_get)(token, sid)

@@ -80,9 +80,7 @@ class PipelineToken:
         self.server = server.lower()
         self.method = method
         self.params: dict[str, str] = normalise_path_params(method, params or {})
-        self.queries: dict[str, str | tuple[str, ...]] = normalise_queries(
-            method, queries or {}, _query_specs(method)
-        )
+        self.queries: dict[str, str | tuple[str, ...]] = normalise_queries(method, queries or {}, _query_specs(method))
         self._key: str | None = None
 
     @property
