@@ -10,6 +10,7 @@ import pytest
 
 from pyot_django.testing import RunningEmulator, serve_emulator
 from pyot_django.testing.faults import parse_action
+from tests.hostile_server import HostileServer, closed_port
 
 KEY = {"X-Riot-Token": "RGAPI-test"}
 SUMMONER = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
@@ -436,3 +437,36 @@ def test_the_plugin_fixture_scripts_hostile_answers(riot_emulator: RunningEmulat
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [{"fault": "wrong_type"}])
     with httpx.Client(base_url=riot_emulator.url, timeout=10) as http:
         assert isinstance(http.get(SUMMONER, headers=KEY).json(), list)
+
+
+# -- the raw hostile server of the tests (what no ASGI app can play) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "error"),
+    [
+        ("rst", httpx.TransportError),  # RST: ReadError or ConnectError, by timing
+        ("close", httpx.RemoteProtocolError),
+        ("garbage", httpx.RemoteProtocolError),
+    ],
+)
+def test_hostile_server_fails_below_http(behaviour: str, error: type[Exception]) -> None:
+    with HostileServer(behaviour) as server:
+        started = time.monotonic()
+        with pytest.raises(error):
+            httpx.get(f"{server.url}/na1/x", timeout=5)
+        assert time.monotonic() - started < 5
+        assert server.connections >= 1
+
+
+def test_hostile_server_silent_and_drip_outlast_a_read_timeout() -> None:
+    with HostileServer("silent") as server, pytest.raises(httpx.ReadTimeout):
+        httpx.get(f"{server.url}/na1/x", timeout=0.3)
+    with HostileServer("drip", interval=0.002) as server:
+        response = httpx.get(f"{server.url}/na1/x", timeout=httpx.Timeout(5, read=0.5))
+        assert response.json() == {"puuid": "p1"}  # every byte arrived well within a read timeout
+
+
+def test_closed_port_refuses() -> None:
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{closed_port()}/", timeout=5)
