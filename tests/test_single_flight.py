@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 
-from pyot_django.exceptions import NotFound, Timeout
+from pyot_django.exceptions import NotFound, RateLimited, Timeout
 from pyot_django.pipeline import PipelineToken
 from pyot_django.riot.deadline import current_deadline
 from pyot_django.stores.base import ServiceStore
@@ -205,3 +205,40 @@ def test_bad_deadlines_are_a_clear_value_error(bad):
     with pytest.raises(ValueError, match="deadline="):
         async_to_sync(pipeline.get)(token, deadline=bad)
     assert pipeline.stores[0].calls == 0
+
+
+class _Impatient(ServiceStore):
+    """Takes 0.3 s, then fails with RateLimited when its caller's deadline is short (as RiotAPI does)."""
+
+    calls = 0
+
+    async def get(self, token, session=None):  # type: ignore[no-untyped-def]
+        _Impatient.calls += 1
+        await asyncio.sleep(0.3)
+        deadline = current_deadline.get()
+        if deadline is not None and deadline.remaining() < 5:
+            error = RateLimited("would wait past the deadline", method=token.method)
+            error.retry_after = 5.0
+            raise error
+        return {"id": token.params["id"]}
+
+
+def test_a_patient_follower_does_not_inherit_an_impatient_leaders_deadline_failure():
+    _Impatient.calls = 0
+    pipeline = make_pipeline({"BACKEND": f"{__name__}._Impatient"})
+    token = summoner_token("patient")
+    leader_errors: list[BaseException] = []
+
+    def impatient_leader() -> None:
+        try:
+            pipeline.get_sync(token, deadline=1.0)
+        except RateLimited as exc:
+            leader_errors.append(exc)
+
+    leader = threading.Thread(target=impatient_leader)
+    leader.start()
+    time.sleep(0.1)
+    assert pipeline.get_sync(token) == {"id": "patient"}  # no deadline: it leads a lookup of its own
+    leader.join(10)
+    assert len(leader_errors) == 1 and leader_errors[0].retry_after == 5.0
+    assert _Impatient.calls == 2
