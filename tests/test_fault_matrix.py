@@ -98,8 +98,9 @@ ROWS = [
     Row("429 application, Retry-After: -5", RateLimited, 10, hostile(429, type="application", retry_after="-5")),
     Row("429 service, no Retry-After", RateLimited, 10, hostile(429, retry_after=None)),
     Row("503, Retry-After: 30", ServerError, 10, hostile(503, retry_after="30"), retry_after=True),
+    # Riot sends delta-seconds only: an HTTP-date counts as absent too (riot/http/retry_after.py).
     Row("503, Retry-After: HTTP-date in 2065", ServerError, 10,
-        hostile(503, retry_after="Wed, 21 Oct 2065 07:28:00 GMT"), retry_after=True),
+        hostile(503, retry_after="Wed, 21 Oct 2065 07:28:00 GMT")),
     Row("slow-drip headers, 1 B / 1.5 s, TIMEOUT 2", Timeout, 12, hostile(fault="drip_headers", interval=1.5)),
     Row("slow-drip body, 1 B / 1.5 s, TIMEOUT 2", Timeout, 12, hostile(fault="drip_body", interval=1.5)),
     Row("status line dripped, 1 B / 1.5 s (raw server)", Timeout, 12, upstream="hostile:drip"),
