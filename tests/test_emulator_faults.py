@@ -470,3 +470,17 @@ def test_hostile_server_silent_and_drip_outlast_a_read_timeout() -> None:
 def test_closed_port_refuses() -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{closed_port()}/", timeout=5)
+
+
+def test_a_separate_emulator_process_takes_hostile_scripts() -> None:
+    from pyot_django.testing import serve_emulator_process
+
+    with serve_emulator_process(args=["--no-limits"]) as process:
+        assert process.script("summoner-v4.getByPUUID", [{"status": 503, "retry_after": "inf", "times": 2}]) == {
+            "summoner-v4.getByPUUID": 2
+        }
+        with httpx.Client(base_url=process.url, timeout=10) as http:
+            answers = [http.get(SUMMONER, headers=KEY) for _ in range(3)]
+        assert [(a.status_code, a.headers.get("retry-after")) for a in answers] == [(503, "inf")] * 2 + [(200, None)]
+        with pytest.raises(ValueError, match="unknown fault"):
+            process.script("*", [{"fault": "explode"}])

@@ -182,6 +182,14 @@ class EmulatorProcess:
     def reset(self, *, config: bool = False) -> None:
         httpx.post(f"{self.url}/_emulator/reset", json={"config": config}).raise_for_status()
 
+    def script(self, operation: str, responses: list[Any]) -> dict[str, int]:
+        """Queue answers as ``Emulator.script`` does (see ``faults``); returns the pending counts."""
+        body = {"operation": operation, "responses": responses}
+        response = httpx.post(f"{self.url}/_emulator/script", json=body)
+        if response.status_code == 400:
+            raise ValueError(response.json()["status"]["message"])
+        return response.raise_for_status().json()["scripts_pending"]
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
