@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import NotFindable, NotFound, PyotError
 from ..riot.deadline import Deadline, current_deadline, deadline_problem, deadline_scope
-from ..stores.base import CacheStore, Store, ValueRefused
+from ..stores.base import CacheStore, ServiceStore, Store, ValueRefused
 from .flight import FlightTable, LeaderGone
 from .health import StoreHealth
 from .trace import LookupRecord, current_trace
@@ -78,10 +78,6 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"<Pipeline {self.model}: {' → '.join(store.name for store in self.stores)}>"
-
-    @property
-    def cache_stores(self) -> list[CacheStore]:
-        return [store for store in self.stores if isinstance(store, CacheStore)]
 
     # -- get -----------------------------------------------------------------------------
 
@@ -188,7 +184,7 @@ class Pipeline:
         trace = current_trace.get()
         started = time.perf_counter() if trace is not None else 0.0
         for index, store in enumerate(self.stores):
-            if store.kind != "cache":
+            if not isinstance(store, CacheStore):
                 break
             health = self.health[index]
             if health.failing and health.cooling_down():
@@ -269,7 +265,7 @@ class Pipeline:
         error: BaseException | None = None
         for index, store in enumerate(self.stores):
             health = self.health[index]
-            if store.kind == "cache":
+            if isinstance(store, CacheStore):
                 if health.failing and health.cooling_down():
                     health.misses += 1
                     continue
@@ -319,7 +315,7 @@ class Pipeline:
             return
         for index in range(stop):
             store = self.stores[index]
-            if store.kind != "cache":
+            if not isinstance(store, CacheStore):
                 continue
             health = self.health[index]
             if health.failing and health.cooling_down():
@@ -364,7 +360,7 @@ class Pipeline:
         session = self.sessions.get(sid) if sid is not None else None
         error: BaseException | None = None
         for store in self.stores:
-            if store.kind != "service":
+            if not isinstance(store, ServiceStore):
                 continue
             try:
                 return await getattr(store, verb)(token, body, session)
@@ -394,8 +390,8 @@ class Pipeline:
                 return True
         return False
 
-    def _caches(self) -> Iterator[tuple[int, Store]]:
-        return ((index, store) for index, store in enumerate(self.stores) if store.kind == "cache")
+    def _caches(self) -> Iterator[tuple[int, CacheStore]]:
+        return ((index, store) for index, store in enumerate(self.stores) if isinstance(store, CacheStore))
 
     async def aclose(self) -> None:
         """Close sessions and store connections that belong to the running event loop."""

@@ -70,7 +70,12 @@ class OptionProblem:
 
 
 class Store:
-    """Base of every store; subclasses set ``kind`` and extend ``OPTIONS``."""
+    """Base of every store: ``get`` and the plumbing. Subclass ``CacheStore`` or ``ServiceStore``.
+
+    The pipeline tells the two apart by type: cache verbs (``set``, ``get_sync``,
+    ``clear``, ``expire``, ``delete``, ``contains``) live on ``CacheStore``, sending
+    (``post``, ``put``) on ``ServiceStore``. ``kind`` names the family for display.
+    """
 
     kind: ClassVar[Literal["cache", "service"]]
     OPTIONS: ClassVar[frozenset[str]] = frozenset({"BACKEND"})
@@ -104,33 +109,6 @@ class Store:
         return type(self).__name__
 
     async def get(self, token: PipelineToken, session: httpx.AsyncClient | None = None) -> Any:
-        raise NotImplementedError
-
-    async def set(self, token: PipelineToken, value: Any) -> None:
-        raise NotImplementedError
-
-    def get_sync(self, token: PipelineToken) -> Any:
-        """A blocking read for sync callers; stores without one are read through ``get``."""
-        raise NotImplementedError
-
-    async def post(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
-        raise NotImplementedError
-
-    async def put(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
-        raise NotImplementedError
-
-    async def clear(self) -> int | None:
-        """Remove this store's entries; returns how many when it can tell cheaply."""
-        raise NotImplementedError
-
-    async def expire(self) -> int | None:
-        """Drop expired entries; returns how many when it can tell cheaply."""
-        raise NotImplementedError
-
-    async def delete(self, token: PipelineToken) -> bool:
-        raise NotImplementedError
-
-    async def contains(self, token: PipelineToken) -> bool:
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
@@ -176,6 +154,28 @@ class CacheStore(Store):
 
     def _apply_namespace(self, namespace: str) -> None:
         """Derive the store's own key prefixes from ``namespace`` (subclasses)."""
+
+    async def set(self, token: PipelineToken, value: Any) -> None:
+        """Keep ``value`` for ``token``; ``ValueRefused`` for a value this store will not hold."""
+        raise NotImplementedError
+
+    def get_sync(self, token: PipelineToken) -> Any:
+        """A blocking read for sync callers; stores without one are read through ``get``."""
+        raise NotImplementedError
+
+    async def clear(self) -> int | None:
+        """Remove this store's entries (its namespace only); returns how many when it can tell."""
+        raise NotImplementedError
+
+    async def expire(self) -> int | None:
+        """Drop expired entries of its namespace; returns how many when it can tell cheaply."""
+        raise NotImplementedError
+
+    async def delete(self, token: PipelineToken) -> bool:
+        raise NotImplementedError
+
+    async def contains(self, token: PipelineToken) -> bool:
+        raise NotImplementedError
 
     def refuse_oversized(self, token: PipelineToken, size: int) -> None:
         """Raise ``ValueRefused`` when ``size`` bytes exceed this store's ``MAX_VALUE_SIZE``."""
@@ -257,6 +257,12 @@ class ServiceStore(Store):
     """A store that fetches from a service (sits last; never a sink)."""
 
     kind = "service"
+
+    async def post(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
+        raise NotImplementedError
+
+    async def put(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
+        raise NotImplementedError
 
     @property
     def identity(self) -> str | None:
