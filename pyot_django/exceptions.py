@@ -95,6 +95,11 @@ class RiotError(PyotError):
         self.detail = message
         super().__init__(self._text(message))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # copy.copy (single-flight followers get a copy) and pickle (Celery results) must
+        # not run __init__ again on the finished text: that would prefix it twice.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
     def _headline(self) -> str:
         return f"Riot answered {self.status}"
 
@@ -107,6 +112,13 @@ class RiotError(PyotError):
         if message:
             text += f": {message}"
         return text
+
+
+def _rebuild(cls: type[RiotError], args: tuple[object, ...], state: dict[str, object]) -> RiotError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class BadRequest(RiotError):

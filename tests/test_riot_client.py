@@ -30,7 +30,7 @@ def pipeline_for(emulator: Any, *caches: dict, **options: Any) -> Any:
          "RateLimited: Riot answered 429 for match-v5.getMatch on americas"),
         ({"fault": "timeout", "times": 3}, "Timeout: No answer from Riot in time"),
         ({"fault": "reset", "times": 3}, "ServerError: No answer from Riot (RemoteProtocolError) for match-v5"),
-        ({"fault": "null", "times": 3}, "InvalidResponse: Riot answered 200 with an unusable body for match-v5.getMatch"),
+        ({"fault": "null", "times": 3}, "InvalidResponse: Riot answered 200 with an unusable body for match-v5"),
     ],
 )
 async def test_every_error_names_operation_server_and_status(emu: Any, entry: Any, expected: str) -> None:
@@ -166,3 +166,20 @@ def test_secret_is_masked_and_unpicklable() -> None:
     assert secret.header_list()[0] == (b"X-Riot-Token", API_KEY.encode())  # stripped
     with pytest.raises(TypeError):
         pickle.dumps(secret)
+
+
+def test_errors_survive_copy_and_pickle_unchanged() -> None:
+    import copy
+    import pickle
+
+    from pyot_django.exceptions import InvalidResponse
+
+    for error in (
+        RateLimited("slow down", method="match-v5.getMatch", server="europe", retry_after=3),
+        Timeout(cause="ConnectTimeout", method="match-v5.getMatch", server="europe"),
+        InvalidResponse("null instead of data", method="match-v5.getMatch", server="europe"),
+    ):
+        for twin in (copy.copy(error), pickle.loads(pickle.dumps(error))):
+            assert type(twin) is type(error) and str(twin) == str(error)
+            assert (twin.server, twin.method, twin.retry_after, twin.cause) == (
+                error.server, error.method, error.retry_after, error.cause)
