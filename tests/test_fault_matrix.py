@@ -165,7 +165,7 @@ def _describe(exc: BaseException | None) -> str:
     details = [str(getattr(exc, "status", "") or "")]
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
-        details.append(f"retry_after={retry_after:g}")
+        details.append(f"retry_after={retry_after:.3g}")
     cause = getattr(exc, "cause", None)
     if cause:
         details.append(f"cause={cause}")
@@ -219,13 +219,18 @@ async def test_fault(row: Row, riot_emulator: RunningEmulator, redis_cache) -> N
     emulator.configure(enforce_limits=False, timeout_cap=20)  # a failing row fails in bounded time
     tag = f"row{ROWS.index(row)}"
     with (
-        _upstream(row, riot_emulator) as base_url,
+        _upstream(row, riot_emulator) as upstream,
         override_settings(CACHES={**settings.CACHES, "ignoring": IGNORING_REDIS}),
     ):
-        bad = _pipeline(base_url, "ignoring" if row.redis == "ignore" else "redis")
+        bad = _pipeline(upstream.base_url, "ignoring" if row.redis == "ignore" else "redis")
         good = bad if row.upstream == "emulator" else _pipeline(riot_emulator.base_url)
         try:
             await _run_row(row, tag, emulator, bad, good)
+            # The bad lookup really met its fault (not some earlier refusal).
+            if row.script:
+                assert emulator.stats()["scripts_pending"].get(BAD_OP, 0) < row.script[0]["times"]
+            if upstream.server is not None:
+                assert upstream.server.connections >= 1
         finally:
             await bad.clear()
             await bad.aclose()
@@ -300,16 +305,18 @@ class _upstream:
         self.row = row
         self.running = running
         self.server: HostileServer | None = None
+        self.base_url = ""
 
-    def __enter__(self) -> str:
+    def __enter__(self) -> _upstream:
         upstream = self.row.upstream
         if upstream == "emulator":
-            return self.running.base_url
-        if upstream == "refused":
-            return f"http://127.0.0.1:{closed_port()}/{{server}}"
-        behaviour = upstream.removeprefix("hostile:")
-        self.server = HostileServer(behaviour, interval=1.5, cap=20).start()
-        return self.server.base_url
+            self.base_url = self.running.base_url
+        elif upstream == "refused":
+            self.base_url = f"http://127.0.0.1:{closed_port()}/{{server}}"
+        else:
+            self.server = HostileServer(upstream.removeprefix("hostile:"), interval=1.5, cap=20).start()
+            self.base_url = self.server.base_url
+        return self
 
     def __exit__(self, *exc: object) -> None:
         if self.server is not None:
