@@ -219,6 +219,7 @@ class Pipeline:
         key = token.stringify
         deadline = current_deadline.get()
         while (flight := self._flights.join(key)) is not None:
+            started = time.perf_counter()
             flight.wait_sync(_remaining(deadline))
             try:
                 value = flight.outcome(deadline)
@@ -227,7 +228,7 @@ class Pipeline:
             trace = current_trace.get()
             if trace is not None:
                 trace.add(
-                    replace(self._record(token, None, time.perf_counter()), shared=True, store_name="in-flight lookup")
+                    replace(self._record(token, None, started), shared=True, store_name="in-flight lookup")
                 )
             return value
         # The deadline scope's context travels with async_to_sync into the lookup.

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+import orjson
+
 from ..exceptions import ImproperlyConfiguredPipeline, PyotError
 from .expirations import Expirations, expiration_problem
 
@@ -177,14 +179,19 @@ class CacheStore(Store):
     async def contains(self, token: PipelineToken) -> bool:
         raise NotImplementedError
 
-    def refuse_oversized(self, token: PipelineToken, size: int) -> None:
-        """Raise ``ValueRefused`` when ``size`` bytes exceed this store's ``MAX_VALUE_SIZE``."""
+    def encode_checked(self, token: PipelineToken, value: Any) -> bytes:
+        """``value`` as JSON, or ``ValueRefused`` when it is not JSON or exceeds ``MAX_VALUE_SIZE``."""
+        try:
+            raw = orjson.dumps(value)
+        except TypeError as exc:
+            raise ValueRefused(f"{token.method} value is not JSON: {exc}", reason="not JSON") from None
         limit = self.max_value_size
-        if limit is not None and size > limit:
+        if limit is not None and len(raw) > limit:
             raise ValueRefused(
-                f"{token.method} value of {size} bytes exceeds {self.name}'s MAX_VALUE_SIZE of {limit} bytes",
+                f"{token.method} value of {len(raw)} bytes exceeds {self.name}'s MAX_VALUE_SIZE of {limit} bytes",
                 reason="size",
             )
+        return raw
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any], path: str, game: str) -> list[OptionProblem]:

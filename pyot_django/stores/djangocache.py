@@ -22,13 +22,12 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import caches
 
 from ..exceptions import NotFound
-from .base import CacheStore, OptionProblem, StoreContext, ValueRefused
+from .base import CacheStore, OptionProblem, StoreContext
 from .cache_clearing import clear_prefix, strict_cache, uses_generations
 
 if TYPE_CHECKING:
@@ -159,11 +158,7 @@ class DjangoCache(CacheStore):
         if ttl == 0:
             return
         if self.max_value_size is not None:
-            try:
-                size = len(orjson.dumps(value))
-            except TypeError as exc:
-                raise ValueRefused(f"{token.method} value is not JSON: {exc}", reason="not JSON") from None
-            self.refuse_oversized(token, size)
+            self.encode_checked(token, value)  # sized as JSON; the backend stores it its own way
         cache = caches[self.alias]
         timeout = None if ttl < 0 else ttl
         strict = strict_cache(cache)

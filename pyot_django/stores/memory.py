@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from ..exceptions import NotFound
-from .base import CacheStore, OptionProblem, StoreContext, ValueRefused
+from .base import CacheStore, OptionProblem, StoreContext
 
 if TYPE_CHECKING:
     import httpx
@@ -27,7 +27,6 @@ __all__ = ["Memory"]
 
 _monotonic = time.monotonic
 _loads = orjson.loads
-_dumps = orjson.dumps
 
 
 class Memory(CacheStore):
@@ -86,12 +85,8 @@ class Memory(CacheStore):
         ttl = self.expirations.ttl(token.method)
         if ttl == 0:
             return
-        try:
-            # Encoded now: later mutations of ``value`` by the caller cannot reach the cache.
-            raw = _dumps(value)
-        except TypeError as exc:
-            raise ValueRefused(f"{token.method} value is not JSON: {exc}", reason="not JSON") from None
-        self.refuse_oversized(token, len(raw))
+        # Encoded now: later mutations of ``value`` by the caller cannot reach the cache.
+        raw = self.encode_checked(token, value)
         data = self._data
         key = token.stringify
         data[key] = (None if ttl < 0 else _monotonic() + ttl, raw)

@@ -141,11 +141,7 @@ class DjangoORM(CacheStore):
         if value is None:
             raise ValueRefused(f"{token.method}: None is not data; not stored", reason="None")
         if self.max_value_size is not None:
-            try:
-                size = len(orjson.dumps(value))
-            except TypeError as exc:
-                raise ValueRefused(f"{token.method} value is not JSON: {exc}", reason="not JSON") from None
-            self.refuse_oversized(token, size)
+            self.encode_checked(token, value)  # sized as JSON; the backend stores it its own way
         now = timezone.now()
         model = self.model
         row = model(
