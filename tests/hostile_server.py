@@ -22,6 +22,8 @@ import struct
 import threading
 import time
 
+from pyot_django.testing.runner import ServedAt
+
 __all__ = ["BEHAVIOURS", "HostileServer", "closed_port"]
 
 BEHAVIOURS = ("rst", "close", "silent", "garbage", "drip")
@@ -38,7 +40,7 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-class HostileServer:
+class HostileServer(ServedAt):
     """One misbehaving server in its own thread and event loop (see the module doc)."""
 
     def __init__(self, behaviour: str, *, interval: float = 1.0, cap: float = 30.0) -> None:
@@ -55,14 +57,6 @@ class HostileServer:
         self._thread = threading.Thread(target=self._run, name=f"hostile-{behaviour}", daemon=True)
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.url}/{{server}}"
 
     def start(self) -> HostileServer:
         self._thread.start()
