@@ -132,7 +132,9 @@ class DjangoCache(CacheStore):
         cache = caches[self.alias]
         strict = strict_cache(cache)
         if strict is not cache:
-            return await sync_to_async(self._get_strict, thread_sensitive=True)(token, strict)
+            # Not thread-sensitive: django-redis's client is thread-safe, and lookups must not
+            # queue behind one that is waiting out a frozen Redis's socket timeout.
+            return await sync_to_async(self._get_strict, thread_sensitive=False)(token, strict)
         value = await cache.aget(await self._key(token, cache), _MISSING)
         if value is _MISSING:
             raise NotFound
@@ -164,7 +166,7 @@ class DjangoCache(CacheStore):
         strict = strict_cache(cache)
         if strict is not cache:
             key = self._sync_key(token, strict)
-            await sync_to_async(strict.set, thread_sensitive=True)(key, value, timeout=timeout)
+            await sync_to_async(strict.set, thread_sensitive=False)(key, value, timeout=timeout)
             return
         await cache.aset(await self._key(token, cache), value, timeout)
 
@@ -172,14 +174,14 @@ class DjangoCache(CacheStore):
         cache = caches[self.alias]
         strict = strict_cache(cache)
         if strict is not cache:
-            return bool(await sync_to_async(strict.delete, thread_sensitive=True)(self._sync_key(token, strict)))
+            return bool(await sync_to_async(strict.delete, thread_sensitive=False)(self._sync_key(token, strict)))
         return bool(await cache.adelete(await self._key(token, cache)))
 
     async def contains(self, token: PipelineToken) -> bool:
         cache = caches[self.alias]
         strict = strict_cache(cache)
         if strict is not cache:
-            return bool(await sync_to_async(strict.has_key, thread_sensitive=True)(self._sync_key(token, strict)))
+            return bool(await sync_to_async(strict.has_key, thread_sensitive=False)(self._sync_key(token, strict)))
         return bool(await cache.ahas_key(await self._key(token, cache)))
 
     async def clear(self) -> int | None:
