@@ -4,7 +4,9 @@ Every call is checked against the catalogue before anything is sent (unknown
 operation → ``NotFindable``, wrong routing value → ``RoutingError``, bad
 parameters → ``ParameterError``), waits for the rate limiter, and follows the
 error-handling strategy of the status it gets (:mod:`pyot_django.riot.retry`).
-The API key travels in the ``X-Riot-Token`` header and nowhere else: not in
+The HTTP work (transport, pools, attempts, deadlines, size limits, the limiter
+slot) is :class:`pyot_django.riot.http.HttpClient`'s; this module keeps the options,
+their checks (:mod:`.riotapi_options`) and the delegation. The API key travels in the ``X-Riot-Token`` header and nowhere else: not in
 logs, exception messages, ``repr()``, cache keys or limiter keys; what separates
 cached data per key is ``identity``, a short hash.
 """

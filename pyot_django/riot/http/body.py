@@ -25,7 +25,7 @@ def decode(content: bytes, returns: str | None) -> tuple[Any, str | None]:
     ``returns`` is one of :data:`RETURN_KINDS`, or None to accept any JSON value but null
     (static-data clients that have no catalogue).
     """
-    if not content.strip():
+    if not content or content.isspace():
         if returns == "none":
             return None, None
         return None, "an empty body"
