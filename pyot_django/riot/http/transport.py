@@ -49,6 +49,14 @@ __all__ = [
 TIMEOUT_ERRORS = (httpcore.TimeoutException, httpx.TimeoutException, TimeoutError)
 TRANSPORT_ERRORS = (httpcore.NetworkError, httpcore.ProtocolError, httpx.TransportError, OSError)
 
+_FAILURES = (*TIMEOUT_ERRORS, *TRANSPORT_ERRORS)
+
+
+def _failure(exc: BaseException) -> TransportFailure:
+    """Only the class name survives: the exception's frames hold the request headers."""
+    return TransportFailure(type(exc).__name__, timed_out=isinstance(exc, TIMEOUT_ERRORS))
+
+
 # Connections per pool: LoopClients spreads requests over many one-connection pools.
 POOL_CONNECTIONS = 1
 
@@ -154,11 +162,9 @@ async def send(
             headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in response.headers}
             body = await _read_capped(response.status, headers, response.aiter_stream(), max_size)
             return Answer(response.status, headers, body)
-    except TIMEOUT_ERRORS as exc:
-        failure = TransportFailure(type(exc).__name__, timed_out=True)
-    except TRANSPORT_ERRORS as exc:
-        failure = TransportFailure(type(exc).__name__, timed_out=False)
-    raise failure  # here, not in the handlers: the third-party exception is no __context__
+    except _FAILURES as exc:
+        failure = _failure(exc)
+    raise failure  # here, not in the handler: the third-party exception is no __context__
 
 
 async def send_with_session(
@@ -170,8 +176,6 @@ async def send_with_session(
             headers = dict(response.headers)
             body = await _read_capped(response.status_code, headers, response.aiter_bytes(), max_size)
             return Answer(response.status_code, headers, body)
-    except TIMEOUT_ERRORS as exc:
-        failure = TransportFailure(type(exc).__name__, timed_out=True)
-    except TRANSPORT_ERRORS as exc:
-        failure = TransportFailure(type(exc).__name__, timed_out=False)
+    except _FAILURES as exc:
+        failure = _failure(exc)
     raise failure
