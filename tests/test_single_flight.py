@@ -234,3 +234,13 @@ def test_a_patient_follower_does_not_inherit_an_impatient_leaders_deadline_failu
     leader.join(10)
     assert len(leader_errors) == 1 and leader_errors[0].retry_after == 5.0
     assert _Impatient.calls == 2
+
+
+async def test_get_sync_on_a_miss_inside_an_event_loop_refuses_instead_of_deadlocking():
+    pipeline = make_pipeline({"BACKEND": FAKE, "DELAY": 0.3})
+    token = summoner_token("in-loop")
+    leader = asyncio.ensure_future(pipeline.get(token))
+    await asyncio.sleep(0.05)
+    with pytest.raises(RuntimeError, match=r"await pipeline\.get"):
+        pipeline.get_sync(token)
+    assert (await asyncio.wait_for(leader, 5))["id"] == "in-loop"

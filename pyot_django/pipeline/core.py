@@ -49,6 +49,16 @@ def _checked_deadline(deadline: object) -> float | None:
     return deadline  # type: ignore[return-value]
 
 
+def _refuse_running_loop() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(
+        "get_sync/fetch_sync cannot fetch from a thread running an event loop; use await pipeline.get(...)"
+    )
+
+
 def _remaining(deadline: Deadline | None) -> float | None:
     return None if deadline is None else deadline.remaining()
 
@@ -216,6 +226,7 @@ class Pipeline:
     def _get_sync_miss(self, token: PipelineToken, sid: str | None) -> Any:
         from asgiref.sync import async_to_sync
 
+        _refuse_running_loop()  # blocking here would stall a leader running on this very loop
         key = token.stringify
         deadline = current_deadline.get()
         while (flight := self._flights.join(key)) is not None:
@@ -227,9 +238,7 @@ class Pipeline:
                 continue
             trace = current_trace.get()
             if trace is not None:
-                trace.add(
-                    replace(self._record(token, None, started), shared=True, store_name="in-flight lookup")
-                )
+                trace.add(replace(self._record(token, None, started), shared=True, store_name="in-flight lookup"))
             return value
         # The deadline scope's context travels with async_to_sync into the lookup.
         return async_to_sync(self._traced_get)(token, sid)
