@@ -110,7 +110,9 @@ def normalise_queries(
 def _query_text(operation: str, name: str, value: object, spec: QueryParam | None) -> str:
     if isinstance(value, bool):
         if spec is not None and spec.type != "bool":
-            raise ParameterError(f"{operation}: query parameter {name!r} is of type {spec.type}, not bool; got {value!r}")
+            raise ParameterError(
+                f"{operation}: query parameter {name!r} is of type {spec.type}, not bool; got {value!r}"
+            )
         return "true" if value else "false"
     if isinstance(value, float) and not math.isfinite(value):
         raise ParameterError(f"{operation}: query parameter {name!r} must be a finite number, not {value!r}")
