@@ -244,3 +244,21 @@ async def test_get_sync_on_a_miss_inside_an_event_loop_refuses_instead_of_deadlo
     with pytest.raises(RuntimeError, match=r"await pipeline\.get"):
         pipeline.get_sync(token)
     assert (await asyncio.wait_for(leader, 5))["id"] == "in-loop"
+
+
+def test_followers_get_a_copy_of_the_leaders_error_with_its_attributes_and_no_chain():
+    from pyot_django.pipeline.flight import _copy_of
+
+    try:
+        try:
+            raise OSError("a transport frame that might hold a header")
+        except OSError as cause:
+            error = RateLimited("slow down", method=SUMMONER)
+            error.retry_after = 3.0
+            raise error from cause
+    except RateLimited as exc:
+        raised = exc
+        twin = _copy_of(raised)
+    assert twin is not raised and type(twin) is RateLimited
+    assert str(twin) == str(raised) and twin.status == 429 and twin.retry_after == 3.0
+    assert twin.__cause__ is None and twin.__context__ is None and twin.__traceback__ is None
