@@ -6,9 +6,11 @@ parameters → ``ParameterError``), waits for the rate limiter, and follows the
 error-handling strategy of the status it gets (:mod:`pyot_django.riot.retry`).
 The HTTP work (transport, pools, attempts, deadlines, size limits, the limiter
 slot) is :class:`pyot_django.riot.http.HttpClient`'s; this module keeps the options,
-their checks (:mod:`.riotapi_options`) and the delegation. The API key travels in the ``X-Riot-Token`` header and nowhere else: not in
-logs, exception messages, ``repr()``, cache keys or limiter keys; what separates
-cached data per key is ``identity``, a short hash.
+their checks (:mod:`.riotapi_options`) and the delegation. The API key travels in
+the ``X-Riot-Token`` header and nowhere else: not in logs, exception messages,
+``repr()``, cache keys or limiter keys, nor in a local of any frame (it is held by a
+masked :class:`~pyot_django.riot.http.Secret`); what separates cached data per key
+is ``identity``, a short hash.
 """
 
 from __future__ import annotations
@@ -61,15 +63,15 @@ class RiotAPI(ServiceStore):
     }
 
     def __init__(self, options: Mapping[str, Any], context: StoreContext) -> None:
-        super().__init__(options, context)
-        problems = [p for p in self.option_problems(options, context.path, context.game) if p.check_id[0] == "E"]
-        if problems:
+        # Rebinding ``options`` to a copy whose key is a masked Secret leaves no frame of this
+        # call holding the raw key (error pages render frame locals, DEBUG on or off).
+        options, problem = _checked_and_masked(options, context)
+        if problem:
             from ..exceptions import ImproperlyConfiguredPipeline
 
-            raise ImproperlyConfiguredPipeline(f"{problems[0].key}: {problems[0].message} {problems[0].hint}")
-        # The key lives only inside the Secret (masked repr); the options copy is masked too.
-        secret = Secret(options["API_KEY"])
-        self.options["API_KEY"] = secret
+            raise ImproperlyConfiguredPipeline(problem)
+        super().__init__(options, context)
+        secret: Secret = options["API_KEY"]
         self._identity = secret.identity
         self.base_url: str = options.get("BASE_URL", DEFAULT_BASE_URL)
         level = options.get("LOG_LEVEL", logging.DEBUG)
@@ -208,6 +210,17 @@ class RiotAPI(ServiceStore):
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+def _checked_and_masked(options: Mapping[str, Any], context: StoreContext) -> tuple[dict[str, Any], str | None]:
+    """A copy of ``options`` with the key wrapped in a Secret, and the first error, if any."""
+    errors = [p for p in RiotAPI.option_problems(options, context.path, context.game) if p.check_id[0] == "E"]
+    masked = dict(options)
+    if errors:
+        masked.pop("API_KEY", None)
+        return masked, f"{errors[0].key}: {errors[0].message} {errors[0].hint}"
+    masked["API_KEY"] = Secret(options["API_KEY"])
+    return masked, None
 
 
 def _limiter_problem(config: Any, path: str) -> OptionProblem | None:
