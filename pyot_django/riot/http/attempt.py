@@ -9,11 +9,10 @@ because the wait would end past the call's deadline.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..retry import MAX_BACKOFF, Strategy, strategy_for
 
@@ -76,9 +75,3 @@ class Call:
     def past_deadline(self, wait: float) -> bool:
         """Whether waiting ``wait`` seconds (and then sending) would end past the deadline."""
         return self.deadline is not None and not self.deadline.allows(wait)
-
-    def seconds_left(self) -> float:
-        return math.inf if self.deadline is None else self.deadline.remaining()
-
-    def describe(self) -> dict[str, Any]:
-        return {"verb": self.verb, "server": self.server, "method": self.method}
