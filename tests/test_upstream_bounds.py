@@ -32,7 +32,7 @@ async def bad_lookup(pipeline: Any) -> tuple[Any, float]:
     started = time.monotonic()
     try:
         await pipeline.get(token)
-    except Exception as exc:  # noqa: BLE001 - the test inspects what was raised
+    except Exception as exc:
         return exc, time.monotonic() - started
     return None, time.monotonic() - started
 
@@ -114,7 +114,7 @@ async def test_a_dripping_server_is_cut_at_the_attempt_timeout(emu: Any, fault: 
 
 
 def _rss() -> int:
-    with open("/proc/self/statm") as statm:  # noqa: PTH123 - Linux's own view of this process
+    with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
@@ -192,3 +192,25 @@ async def test_an_array_operation_refuses_an_object(emu: Any) -> None:
     with pytest.raises(InvalidResponse, match="a JSON object, not the array"):
         await pipeline.fetch("match-v5.getMatchIdsByPUUID", "americas", puuid="p")
     assert isinstance(await pipeline.fetch("match-v5.getMatchIdsByPUUID", "americas", puuid="p"), list)
+
+
+@pytest.mark.parametrize(
+    "entry", [{"fault": "oversized", "size": 300_000_000}, {"fault": "drip_body", "interval": 1.5}]
+)
+async def test_the_same_bounds_hold_through_a_pipeline_session(emu: Any, entry: dict) -> None:
+    import httpx
+
+    emu.emulator.script(BAD, [entry])
+    pipeline = pipeline_for(emu, TIMEOUT=2, ERROR_HANDLING={500: ("T", []), 504: ("T", [])})
+    async with httpx.AsyncClient() as session:
+        pipeline.sessions["mine"] = session
+        token = pipeline.token(BAD, "na1", encryptedPUUID="hostile")
+        started = time.monotonic()
+        with PeakRSS() as rss:
+            with pytest.raises((ResponseTooLarge, Timeout)) as info:
+                await pipeline.get(token, sid="mine")
+        elapsed = time.monotonic() - started
+    expected = ResponseTooLarge if entry["fault"] == "oversized" else Timeout
+    assert isinstance(info.value, expected) and elapsed < 4 and rss.growth_mb < 100
+    await good_lookup(pipeline, 3)
+    await assert_nothing_cached(pipeline)
