@@ -212,7 +212,8 @@ class RedisLimiter(Limiter[RedisTicket]):
         delay = _POLL_MIN
         while True:
             if self._down:
-                if not self._recheck_due():
+                # Probing Redis may take up to _SOCKET_TIMEOUT: not for a caller with less patience.
+                if patience.left() <= _SOCKET_TIMEOUT or not self._recheck_due():
                     self._away_keys.add(keys)
                     ticket = await self._fallback_acquire(key_id, server, method, patience)
                     if ticket is None:
