@@ -308,9 +308,13 @@ def render_fetch(operations: list[OperationSpec]) -> str:
         "            self, method: str, server: str, /, *, queries: Any = None, **params: Any",
         "        ) -> PipelineToken: ...",
         "",
-        "        async def get(self, token: PipelineToken, sid: str | None = None) -> Any: ...",
+        "        async def get(",
+        "            self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None",
+        "        ) -> Any: ...",
         "",
-        "        def get_sync(self, token: PipelineToken, sid: str | None = None) -> Any: ...",
+        "        def get_sync(",
+        "            self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None",
+        "        ) -> Any: ...",
         "",
     ]
     for asynchronous in (True, False):
@@ -344,6 +348,7 @@ _FETCH_DOC = [
     '        ``await lol.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)``; a',
     "        missing, extra or misspelled parameter, an unknown operation or a server that",
     "        does not fit its routing raise before any store is asked (and are type errors).",
+    "        ``deadline`` as in ``get``.",
     '        """',
 ]
 _FETCH_SYNC_DOC = ['        """``fetch`` for sync code: cache hits are read in this thread (see ``get_sync``)."""']
@@ -365,12 +370,7 @@ def _implementation(asynchronous: bool) -> list[str]:
         "        **params: Any,",
         "    ) -> Any:",
         *(_FETCH_DOC if asynchronous else _FETCH_SYNC_DOC),
-        "        token = self.token(method, server, queries=queries, **params)",
-        "        if deadline is None:",
-        f"            return {wait}self.{call}(token)",
-        "        # Passed only when given: a deadline is a keyword of get() on pipelines that have one.",
-        '        extra: dict[str, Any] = {"deadline": deadline}',
-        f"        return {wait}self.{call}(token, **extra)",
+        f"        return {wait}self.{call}(self.token(method, server, queries=queries, **params), deadline=deadline)",
         *([""] if asynchronous else []),
     ]
 

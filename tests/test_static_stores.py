@@ -243,7 +243,7 @@ def test_bad_options_name_the_key() -> None:
         make_pipeline({"BACKEND": "pyot_django.stores.DDragon", "TIMEOUT": 0})
 
 
-def test_E019_and_no_W001_for_service_stores_in_a_row() -> None:
+def test_E028_and_no_W001_for_service_stores_in_a_row() -> None:
     from pyot_django.conf import config_problems
 
     riot = riot_store("http://127.0.0.1:1/{server}")
@@ -257,8 +257,8 @@ def test_E019_and_no_W001_for_service_stores_in_a_row() -> None:
     }
     problems = config_problems(bad)
     assert [(p.check_id, p.key) for p in problems] == [
-        ("E019", "PYOT['lol']['STORES'][1]['BASE_URL']"),
-        ("E019", "PYOT['lol']['STORES'][1]['MAX_BYTES']"),
+        ("E028", "PYOT['lol']['STORES'][1]['BASE_URL']"),
+        ("E028", "PYOT['lol']['STORES'][1]['MAX_BYTES']"),
     ]
     cache_after = {"lol": {"STORES": [riot, CACHE_STORES["memory"]]}}
     assert [p.check_id for p in config_problems(cache_after)] == ["W001"]

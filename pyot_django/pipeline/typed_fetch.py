@@ -32,9 +32,13 @@ class TypedFetch:
             self, method: str, server: str, /, *, queries: Any = None, **params: Any
         ) -> PipelineToken: ...
 
-        async def get(self, token: PipelineToken, sid: str | None = None) -> Any: ...
+        async def get(
+            self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None
+        ) -> Any: ...
 
-        def get_sync(self, token: PipelineToken, sid: str | None = None) -> Any: ...
+        def get_sync(
+            self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None
+        ) -> Any: ...
 
     @overload
     async def fetch(self, method: Literal['account-v1.getActiveRegion'], server: t.Region, /, *, queries: None = None, deadline: float | None = None, puuid: str, game: Literal["lol", "tft"]) -> t.AccountV1AccountRegionDTO: ...
@@ -311,13 +315,9 @@ class TypedFetch:
         ``await lol.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)``; a
         missing, extra or misspelled parameter, an unknown operation or a server that
         does not fit its routing raise before any store is asked (and are type errors).
+        ``deadline`` as in ``get``.
         """
-        token = self.token(method, server, queries=queries, **params)
-        if deadline is None:
-            return await self.get(token)
-        # Passed only when given: a deadline is a keyword of get() on pipelines that have one.
-        extra: dict[str, Any] = {"deadline": deadline}
-        return await self.get(token, **extra)
+        return await self.get(self.token(method, server, queries=queries, **params), deadline=deadline)
 
     @overload
     def fetch_sync(self, method: Literal['account-v1.getActiveRegion'], server: t.Region, /, *, queries: None = None, deadline: float | None = None, puuid: str, game: Literal["lol", "tft"]) -> t.AccountV1AccountRegionDTO: ...
@@ -590,9 +590,4 @@ class TypedFetch:
         **params: Any,
     ) -> Any:
         """``fetch`` for sync code: cache hits are read in this thread (see ``get_sync``)."""
-        token = self.token(method, server, queries=queries, **params)
-        if deadline is None:
-            return self.get_sync(token)
-        # Passed only when given: a deadline is a keyword of get() on pipelines that have one.
-        extra: dict[str, Any] = {"deadline": deadline}
-        return self.get_sync(token, **extra)
+        return self.get_sync(self.token(method, server, queries=queries, **params), deadline=deadline)

@@ -91,7 +91,7 @@ class StaticStore(ServiceStore):
             if not isinstance(url, str) or not url.startswith(("http://", "https://")):
                 problems.append(
                     OptionProblem(
-                        "E019",
+                        "E028",
                         f"{path}[{key!r}]",
                         f"{key} must be an http(s) URL, not {url!r}.",
                         f"Default: {getattr(cls, f'DEFAULT_{key}', '')!r}; the emulator: RunningEmulator.static_url().",
@@ -102,7 +102,7 @@ class StaticStore(ServiceStore):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 problems.append(
                     OptionProblem(
-                        "E019",
+                        "E028",
                         f"{path}[{key!r}]",
                         f"{key} must be a positive number, not {value!r}.",
                         f"Default: {default}.",
@@ -112,7 +112,7 @@ class StaticStore(ServiceStore):
         if problem:
             problems.append(
                 OptionProblem(
-                    "E019",
+                    "E028",
                     f"{path}['ERROR_HANDLING']",
                     f"ERROR_HANDLING {problem}.",
                     'e.g. {503: ("E", [1, 3]), 500: ("R", [2])}',

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from ..sessions import LoopClients
-from ..transport import TIMEOUT_ERRORS, TRANSPORT_ERRORS, Answer, full_url, new_pool
+from ...riot.http.pools import LoopClients
+from ...riot.http.transport import TIMEOUT_ERRORS, TRANSPORT_ERRORS, Answer, full_url, new_pool
 
 if TYPE_CHECKING:
     import httpx
