@@ -209,7 +209,7 @@ def test_W001_counts_every_cache_entry_after_the_service_store_broken_ones_inclu
     messages = run_checks({"lol": {"STORES": [FAKE, MEMORY, broken, ddragon, MEMORY, broken]}})
     w001 = [m for m in messages if m.id == "pyot_django.W001"]
     # One warning, on the first service store; the service store after it is not counted.
-    assert len(w001) == 1 and "['STORES'][0]" in w001[0].msg.partition(':')[0]
+    assert len(w001) == 1 and "['STORES'][0]" in w001[0].msg.partition(":")[0]
     assert "has 4 cache store(s) after it" in w001[0].msg
 
 

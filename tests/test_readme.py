@@ -333,17 +333,19 @@ def test_typed_fetch_block_has_exactly_the_errors_it_says(tmp_path):
     found = sorted({int(m) for m in re.findall(r"typed_block\.py:(\d+): error:", result.stdout)})
     assert found == said and len(said) == 3, result.stdout[-2000:]
 
+
 def test_reliability_table_names_real_options_and_their_defaults():
     from pyot_django.limiters import RedisLimiter
     from pyot_django.limiters.engine import PAUSE_CAP
     from pyot_django.pipeline.health import COOL_DOWN_SECONDS
     from pyot_django.riot.http.client import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT
     from pyot_django.riot.http.retry_after import DEFAULT_MAX_RETRY_AFTER
-    from pyot_django.stores import DjangoCache, DjangoORM, Memory, RiotAPI
+    from pyot_django.stores import CDragon, DDragon, DjangoCache, DjangoORM, Memory, MerakiCDN, RiotAPI, ValorantContent
     from pyot_django.stores.base import DEFAULT_MAX_VALUE_SIZE
 
     owners = {"RiotAPI": RiotAPI, "Memory": Memory, "DjangoCache": DjangoCache, "DjangoORM": DjangoORM}
     owners["RedisLimiter"] = RedisLimiter
+    owners.update({cls.__name__: cls for cls in (DDragon, CDragon, MerakiCDN, ValorantContent)})
     defaults = {
         "one attempt, end to end": DEFAULT_TIMEOUT,
         "a whole lookup": None,

@@ -11,7 +11,14 @@ import httpx
 import pytest
 from asgiref.sync import async_to_sync
 
-from pyot_django.exceptions import ImproperlyConfiguredPipeline, NotFindable, NotFound, ServerError, Timeout
+from pyot_django.exceptions import (
+    ImproperlyConfiguredPipeline,
+    NotFindable,
+    NotFound,
+    ResponseTooLarge,
+    ServerError,
+    Timeout,
+)
 from pyot_django.pipeline import Pipeline
 from pyot_django.riot import get_endpoint
 from pyot_django.riot.deadline import deadline_scope
@@ -178,13 +185,37 @@ async def test_errors_follow_the_strategies(emu: RunningEmulator) -> None:
         await pipeline.aclose()
 
 
-async def test_a_body_past_max_bytes_is_refused(emu: RunningEmulator) -> None:
-    pipeline = static_pipeline(emu, MAX_BYTES=10_000)
+async def test_a_body_past_max_response_size_is_refused(emu: RunningEmulator) -> None:
+    pipeline = static_pipeline(emu, MAX_RESPONSE_SIZE=10_000)
     try:
-        with pytest.raises(ServerError, match="MAX_BYTES"):
+        with pytest.raises(ResponseTooLarge, match="MAX_RESPONSE_SIZE") as refused:
             await pipeline.fetch("ddragon.champions", "global", version=VERSIONS[0], locale="en_US")
+        assert refused.value.method == "ddragon.champions" and refused.value.server == "global"
     finally:
         await pipeline.aclose()
+
+
+async def test_the_callers_deadline_and_the_deadline_option_bound_static_lookups(emu: RunningEmulator) -> None:
+    # The same client as RiotAPI's: a Retry-After or backoff that would end past the deadline
+    # fails at once with retry_after, and an attempt is cut by what the deadline leaves.
+    pipeline = static_pipeline(emu)
+    patient = static_pipeline(emu, DEADLINE=0.5)
+    args = {"version": "latest", "locale": "default"}
+    try:
+        emu.emulator.script("cdragon.items", [{"status": 503, "retry_after": 5}, 200])
+        started = time.monotonic()
+        with pytest.raises(ServerError) as refused:
+            await asyncio.wait_for(pipeline.fetch("cdragon.items", "global", deadline=1.0, **args), 30)
+        assert refused.value.status == 503 and refused.value.retry_after == 5
+        assert time.monotonic() - started < 4  # it did not wait the 5 s
+        emu.emulator.script("cdragon.perks", [{"fault": "timeout"}])
+        started = time.monotonic()
+        with pytest.raises(Timeout):
+            await asyncio.wait_for(patient.fetch("cdragon.perks", "global", **args), 30)
+        assert time.monotonic() - started < 1.9  # DEADLINE=0.5 cut the 2 s TIMEOUT
+    finally:
+        await pipeline.aclose()
+        await patient.aclose()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -250,15 +281,12 @@ def test_E028_and_no_W001_for_service_stores_in_a_row() -> None:
     good = {"lol": {"STORES": [CACHE_STORES["memory"], riot, {"BACKEND": "pyot_django.stores.DDragon"},
                                {"BACKEND": "pyot_django.stores.CDragon"}]}}  # fmt: skip
     assert config_problems(good) == []
-    bad = {
-        "lol": {
-            "STORES": [riot, {"BACKEND": "pyot_django.stores.MerakiCDN", "BASE_URL": "cdn.example", "MAX_BYTES": 0}]
-        }
-    }
+    meraki = {"BACKEND": "pyot_django.stores.MerakiCDN", "BASE_URL": "cdn.example", "MAX_RESPONSE_SIZE": 0}
+    bad = {"lol": {"STORES": [riot, meraki]}}
     problems = config_problems(bad)
     assert [(p.check_id, p.key) for p in problems] == [
         ("E028", "PYOT['lol']['STORES'][1]['BASE_URL']"),
-        ("E028", "PYOT['lol']['STORES'][1]['MAX_BYTES']"),
+        ("E024", "PYOT['lol']['STORES'][1]['MAX_RESPONSE_SIZE']"),  # checked as RiotAPI's is
     ]
     cache_after = {"lol": {"STORES": [riot, CACHE_STORES["memory"]]}}
     assert [p.check_id for p in config_problems(cache_after)] == ["W001"]

@@ -57,6 +57,7 @@ def _family(family: str, games: str, ops: tuple[tuple[str, ...], ...]) -> list[S
                 query_params=MappingProxyType({q.partition(":")[0]: _query(q) for q in queries}),
                 games=frozenset(games.split()),
                 response_annotation=response,
+                returns="array" if response.startswith("list[") else "object",  # what HttpClient accepts
             )
         )
     return endpoints

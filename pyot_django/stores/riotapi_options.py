@@ -1,5 +1,8 @@
 """What ``RiotAPI.option_problems`` reports, one helper per family of options.
 
+The static-data stores share ``number_problems`` and ``handling_problems``: their
+``HttpClient`` takes the same options, so they are checked under the same ids.
+
 Every option that would fail, hang or bloat at run time is caught here, at
 ``manage.py check`` time, with its exact setting key:
 
@@ -103,7 +106,10 @@ def url_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem]:
     return []
 
 
-def number_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem]:
+def number_problems(
+    options: Mapping[str, Any], path: str, *, default_size: int = DEFAULT_MAX_RESPONSE_SIZE
+) -> list[OptionProblem]:
+    """TIMEOUT, MAX_RETRY_AFTER, DEADLINE and MAX_RESPONSE_SIZE (``default_size``: the store's default)."""
     problems = []
     timeout = options.get("TIMEOUT", DEFAULT_TIMEOUT)
     if not _is_number(timeout) or not math.isfinite(timeout) or timeout <= 0:
@@ -135,14 +141,14 @@ def number_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem
                 "e.g. 2.0 for web views; leave it out for Celery tasks.",
             )
         )
-    size = options.get("MAX_RESPONSE_SIZE", DEFAULT_MAX_RESPONSE_SIZE)
+    size = options.get("MAX_RESPONSE_SIZE", default_size)
     if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= MAX_RESPONSE_SIZE_LIMIT:
         problems.append(
             OptionProblem(
                 "E024",
                 f"{path}['MAX_RESPONSE_SIZE']",
                 f"MAX_RESPONSE_SIZE must be an int of bytes in 1..{MAX_RESPONSE_SIZE_LIMIT}, not {size!r}.",
-                f"Default {DEFAULT_MAX_RESPONSE_SIZE} (16 MiB).",
+                f"Default {default_size} ({default_size // (1024 * 1024)} MiB).",
             )
         )
     elif size < SMALL_RESPONSE_SIZE:
@@ -151,7 +157,7 @@ def number_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem
                 "W003",
                 f"{path}['MAX_RESPONSE_SIZE']",
                 f"MAX_RESPONSE_SIZE {size} bytes refuses real answers: a match timeline is up to ~0.9 MB.",
-                f"Use at least {SMALL_RESPONSE_SIZE} bytes (default {DEFAULT_MAX_RESPONSE_SIZE}).",
+                f"Use at least {SMALL_RESPONSE_SIZE} bytes (default {default_size}).",
             )
         )
     return problems

@@ -75,10 +75,13 @@ class HttpClient:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         log_level: int = logging.DEBUG,
         logger: logging.Logger | None = None,
+        limiter_scope: str | None = None,
     ) -> None:
         self.strategies = strategies
         self.secret = secret
-        self.key_id = secret.identity if secret is not None else "nokey"
+        # The limiter's app scope: the key's identity; a keyless client names its host
+        # (e.g. "ddragon"), so a 429 from one CDN does not pause another sharing the Redis.
+        self.key_id = limiter_scope or (secret.identity if secret is not None else "nokey")
         self.limiter = limiter
         self.timeout = float(timeout)
         self.deadline = deadline

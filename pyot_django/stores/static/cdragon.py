@@ -12,7 +12,8 @@ __all__ = ["CDragon"]
 
 
 class CDragon(StaticStore):
-    """CommunityDragon; options BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, MAX_BYTES."""
+    """CommunityDragon; options BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, DEADLINE,
+    MAX_RETRY_AFTER, MAX_RESPONSE_SIZE."""
 
     family = "cdragon"
     DEFAULT_BASE_URL = "https://raw.communitydragon.org"

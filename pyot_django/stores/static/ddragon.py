@@ -14,8 +14,8 @@ import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...exceptions import ServerError
-from ...riot.static_catalogue import StaticEndpoint
+from ...exceptions import InvalidResponse
+from ...riot.static_catalogue import STATIC_ENDPOINTS, StaticEndpoint
 from ..base import StoreContext
 from .base import StaticStore
 
@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 __all__ = ["DDragon"]
 
 _LOR_OPERATIONS = frozenset({"ddragon.lorSet", "ddragon.lorCore"})
+_VERSIONS = STATIC_ENDPOINTS["ddragon.versions"]
 
 
 class DDragon(StaticStore):
-    """Data Dragon; options BASE_URL, LOR_BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, MAX_BYTES, EXPIRATIONS."""
+    """Data Dragon; options BASE_URL, LOR_BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, DEADLINE,
+    MAX_RETRY_AFTER, MAX_RESPONSE_SIZE, EXPIRATIONS."""
 
     family = "ddragon"
     DEFAULT_BASE_URL = "https://ddragon.leagueoflegends.com"
@@ -75,11 +77,11 @@ class DDragon(StaticStore):
             cached = self._latest
             if cached is not None and time.monotonic() < cached[1]:
                 return cached[0]
-            versions = await self.get_json(self.base_url + "/api/versions.json", "ddragon.versions", session)
+            versions = await self.get_json(self.url_of(_VERSIONS, {}), _VERSIONS, session)
             self.version_fetches += 1
-            if not isinstance(versions, list) or not versions or not isinstance(versions[0], str):
-                raise ServerError(
-                    "Data Dragon's versions.json is not a list of versions", status=502, method="ddragon.versions"
+            if not versions or not isinstance(versions[0], str):  # the client checked it is an array
+                raise InvalidResponse(
+                    "Data Dragon's versions.json is not a list of versions", method="ddragon.versions", server="global"
                 )
             ttl = self.expirations.ttl("ddragon.versions")
             expires = float("inf") if ttl < 0 else time.monotonic() + ttl

@@ -8,7 +8,8 @@ __all__ = ["MerakiCDN"]
 
 
 class MerakiCDN(StaticStore):
-    """Meraki Analytics' CDN; options BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, MAX_BYTES."""
+    """Meraki Analytics' CDN; options BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, DEADLINE,
+    MAX_RETRY_AFTER, MAX_RESPONSE_SIZE."""
 
     family = "meraki"
     DEFAULT_BASE_URL = "https://cdn.merakianalytics.com/riot/lol/resources"

@@ -12,7 +12,8 @@ __all__ = ["ValorantContent"]
 
 
 class ValorantContent(StaticStore):
-    """valorant-api.com; options BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, MAX_BYTES."""
+    """valorant-api.com; options BASE_URL, TIMEOUT, ERROR_HANDLING, RATE_LIMITER, DEADLINE,
+    MAX_RETRY_AFTER, MAX_RESPONSE_SIZE."""
 
     family = "valorant"
     DEFAULT_BASE_URL = "https://valorant-api.com"
