@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 from pyot_django.exceptions import ParameterError
@@ -50,7 +51,7 @@ def encode_query(queries: Mapping[str, object]) -> list[tuple[str, str]]:
     for name, value in queries.items():
         if value is None:
             continue
-        values: Iterable[object] = value if _is_sequence(value) else (value,)  # type: ignore[assignment]
+        values: Iterable[object] = value if _is_sequence(value) else (value,)
         pairs.extend((name, _text(item)) for item in values)
     return pairs
 
@@ -100,7 +101,7 @@ def normalise_queries(
                 raise ParameterError(
                     f"{operation}: query parameter {name!r} takes a single value, not {type(value).__name__} {value!r}"
                 )
-            items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value  # type: ignore[arg-type]
+            items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
             normalised[name] = tuple(_query_text(operation, name, item, spec) for item in items)
         else:
             normalised[name] = _query_text(operation, name, value, spec)
@@ -131,7 +132,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _is_sequence(value: object) -> bool:
+def _is_sequence(value: object) -> TypeGuard[list[Any] | tuple[Any, ...] | set[Any] | frozenset[Any]]:
     return isinstance(value, list | tuple | set | frozenset)
 
 

@@ -66,8 +66,9 @@ def clear_prefix(cache: BaseCache, prefix: str, strict: Any = None) -> int | Non
     """
     family = _family(cache)
     if family == "django_redis":
-        target = cache if strict is None else strict
-        return target.delete_pattern(f"{prefix}*", itersize=_SCAN_BATCH)  # type: ignore[attr-defined]
+        target: Any = cache if strict is None else strict  # django-redis's client: no stubs
+        deleted: int | None = target.delete_pattern(f"{prefix}*", itersize=_SCAN_BATCH)
+        return deleted
     if family == "django_redis_builtin":
         return _clear_builtin_redis(cache, prefix)
     if family == "locmem":

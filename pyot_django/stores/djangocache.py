@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -43,7 +43,7 @@ _MISSING = object()
 
 def _redis_outage_problems(alias: str, key: str) -> list[OptionProblem]:
     """What a django-redis alias would cost during a Redis outage (W006, W007)."""
-    spec = settings.CACHES[alias]
+    spec = cast("dict[str, Any]", settings.CACHES[alias])
     if not str(spec.get("BACKEND", "")).startswith("django_redis."):
         return []
     options = spec.get("OPTIONS") or {}

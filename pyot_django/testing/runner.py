@@ -191,7 +191,8 @@ class EmulatorProcess(ServedAt, StaticURLs):
         response = httpx.post(f"{self.url}/_emulator/script", json=body)
         if response.status_code == 400:
             raise ValueError(response.json()["status"]["message"])
-        return response.raise_for_status().json()["scripts_pending"]
+        pending: dict[str, int] = response.raise_for_status().json()["scripts_pending"]
+        return pending
 
     def stop(self) -> None:
         if self.process.poll() is None:

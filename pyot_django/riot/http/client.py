@@ -24,7 +24,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ...exceptions import (
     InvalidResponse,
@@ -118,7 +118,7 @@ class HttpClient:
             error = outcome.error
             wait = None if outcome.final else call.next_wait(self.strategies, outcome.status, outcome.retry_after)
             if wait is not None and call.past_deadline(wait.seconds):
-                if error.retry_after is None:
+                if isinstance(error, RiotError) and error.retry_after is None:
                     error.retry_after = wait.seconds
                 wait = None
             if wait is None:
@@ -138,7 +138,7 @@ class HttpClient:
 
     async def _attempt(self, call: Call) -> Any:
         """One attempt: the decoded value, or a :class:`_Failed` saying what went wrong."""
-        labels = {"method": call.method, "server": call.server}
+        labels = _Labels(method=call.method, server=call.server)
         try:
             answer, retry_after = await self._send(call)
         except TransportFailure as failure:
@@ -149,10 +149,10 @@ class HttpClient:
             return _Failed(passed.error(labels), TIMEOUT_STATUS, final=True)
         except BodyTooLarge as big:
             size = f"Content-Length {big.declared}" if big.declared is not None else "the body"
-            error = ResponseTooLarge(
+            too_large = ResponseTooLarge(
                 f"{size} is over MAX_RESPONSE_SIZE ({big.limit} bytes)", status=big.status, **labels
             )
-            return _Failed(error, big.status, final=True)
+            return _Failed(too_large, big.status, final=True)
         self._log(call, answer.status)
         status = answer.status
         if status < 300:
@@ -238,6 +238,13 @@ class HttpClient:
             await self.limiter.aclose()
 
 
+class _Labels(TypedDict):
+    """What every error of an attempt is labelled with."""
+
+    method: str
+    server: str
+
+
 class _Failed:
     """An attempt that did not give a value: the error, the status whose strategy applies."""
 
@@ -257,7 +264,7 @@ class _Deadline(Exception):
         super().__init__("deadline")
         self.retry_after = retry_after
 
-    def error(self, labels: dict[str, str]) -> RiotError:
+    def error(self, labels: _Labels) -> RiotError:
         if self.retry_after is not None:
             return RateLimited(
                 f"the rate limiter has room in {self.retry_after:.2f} s, after the deadline",

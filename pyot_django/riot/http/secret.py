@@ -10,6 +10,7 @@ the project ever holds them in a local.
 from __future__ import annotations
 
 import hashlib
+from typing import NoReturn
 
 __all__ = ["Secret", "key_identity", "key_problem"]
 
@@ -59,5 +60,5 @@ class Secret:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:  # never pickled into a cache or a task message
+    def __reduce__(self) -> NoReturn:  # never pickled into a cache or a task message
         raise TypeError("a Secret cannot be pickled")
