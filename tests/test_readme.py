@@ -216,6 +216,7 @@ def _documented_options(heading: str) -> dict[str, list[str]]:
 
 
 def test_store_tables_list_exactly_each_stores_options_and_defaults():
+    from pyot_django.riot.http import DEFAULT_TIMEOUT
     from pyot_django.stores import (
         CDragon,
         DDragon,
@@ -238,10 +239,15 @@ def test_store_tables_list_exactly_each_stores_options_and_defaults():
     assert _documented_options("### `pyot_django.stores.DjangoORM`")["MODEL"][2] == f'`"{orm.DEFAULT_MODEL}"`'
     riot = _documented_options("### `pyot_django.stores.RiotAPI`")
     assert riot["BASE_URL"][2] == f'`"{riotapi.DEFAULT_BASE_URL}"`'
-    assert riot["TIMEOUT"][2] == f"`{riotapi.DEFAULT_TIMEOUT}`"
+    assert riot["TIMEOUT"][2] == f"`{DEFAULT_TIMEOUT}`"
+    assert riot["MAX_RESPONSE_SIZE"][2] == f"`{RiotAPI.DEFAULT_MAX_RESPONSE_SIZE:_}`"
     for cls in (DDragon, CDragon, MerakiCDN, ValorantContent):
         static = _documented_options(f"### `pyot_django.stores.{cls.__name__}`")
         assert static["BASE_URL"][2] == f'`"{cls.DEFAULT_BASE_URL}"`', cls.__name__
+        # The same client as RiotAPI's, with its own body limit and no limiter by default.
+        assert static["TIMEOUT"][2] == f"`{DEFAULT_TIMEOUT}`", cls.__name__
+        assert static["MAX_RESPONSE_SIZE"][2] == f"`{cls.DEFAULT_MAX_RESPONSE_SIZE:_}`", cls.__name__
+        assert cls.DEFAULT_RATE_LIMITER is None and static["RATE_LIMITER"][2] == "`None` (off)", cls.__name__
 
 
 def test_limiter_tables_list_exactly_each_limiters_options_and_defaults():

@@ -267,6 +267,19 @@ def test_static_operations_belong_to_their_games_and_route_by_global() -> None:
         make_pipeline(CACHE_STORES["memory"]).token("ddragon.versions", "na1")
 
 
+async def test_a_static_store_limits_only_when_asked_and_in_its_own_scope(emu: RunningEmulator) -> None:
+    pipeline = static_pipeline(emu)
+    limited = static_pipeline(emu, RATE_LIMITER={})
+    try:
+        assert [store.describe()["limiter"] for store in pipeline.stores[1:]] == ["off"] * 4
+        assert {store.client.key_id for store in limited.stores[1:]} == {"ddragon", "cdragon", "meraki", "valorant"}
+        assert await limited.fetch("meraki.champion", "global", championKey="Fiora")
+        assert type(limited.stores[3].limiter).__name__ == "MemoryLimiter"
+    finally:
+        await pipeline.aclose()
+        await limited.aclose()
+
+
 def test_bad_options_name_the_key() -> None:
     with pytest.raises(ImproperlyConfiguredPipeline, match=r"\['BASE_URL'\]"):
         make_pipeline({"BACKEND": "pyot_django.stores.CDragon", "BASE_URL": "ftp://x"})
@@ -281,12 +294,21 @@ def test_E028_and_no_W001_for_service_stores_in_a_row() -> None:
     good = {"lol": {"STORES": [CACHE_STORES["memory"], riot, {"BACKEND": "pyot_django.stores.DDragon"},
                                {"BACKEND": "pyot_django.stores.CDragon"}]}}  # fmt: skip
     assert config_problems(good) == []
-    meraki = {"BACKEND": "pyot_django.stores.MerakiCDN", "BASE_URL": "cdn.example", "MAX_RESPONSE_SIZE": 0}
+    meraki = {
+        "BACKEND": "pyot_django.stores.MerakiCDN",
+        "BASE_URL": "cdn.example",
+        "MAX_RESPONSE_SIZE": 0,
+        "DEADLINE": -1,
+        "RATE_LIMITER": {"BACKEND": "nope.Limiter"},
+    }
     bad = {"lol": {"STORES": [riot, meraki]}}
     problems = config_problems(bad)
+    # The client's options are checked as RiotAPI's are, under the same ids.
     assert [(p.check_id, p.key) for p in problems] == [
         ("E028", "PYOT['lol']['STORES'][1]['BASE_URL']"),
-        ("E024", "PYOT['lol']['STORES'][1]['MAX_RESPONSE_SIZE']"),  # checked as RiotAPI's is
+        ("E023", "PYOT['lol']['STORES'][1]['DEADLINE']"),
+        ("E024", "PYOT['lol']['STORES'][1]['MAX_RESPONSE_SIZE']"),
+        ("E018", "PYOT['lol']['STORES'][1]['RATE_LIMITER']"),
     ]
     cache_after = {"lol": {"STORES": [riot, CACHE_STORES["memory"]]}}
     assert [p.check_id for p in config_problems(cache_after)] == ["W001"]

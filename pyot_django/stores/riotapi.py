@@ -5,8 +5,9 @@ operation → ``NotFindable``, wrong routing value → ``RoutingError``, bad
 parameters → ``ParameterError``), waits for the rate limiter, and follows the
 error-handling strategy of the status it gets (:mod:`pyot_django.riot.retry`).
 The HTTP work (transport, pools, attempts, deadlines, size limits, the limiter
-slot) is :class:`pyot_django.riot.http.HttpClient`'s; this module keeps the options,
-their checks (:mod:`.riotapi_options`) and the delegation. The API key travels in
+slot) is :class:`pyot_django.riot.http.HttpClient`'s, built from the options it shares
+with the static-data stores by :class:`.http_store.HttpServiceStore`; this module keeps
+its own options, their checks (:mod:`.riotapi_options`) and the delegation. The API key travels in
 the ``X-Riot-Token`` header and nowhere else: not in logs, exception messages,
 ``repr()``, cache keys or limiter keys, nor in a local of any frame (it is held by a
 masked :class:`~pyot_django.riot.http.Secret`); what separates cached data per key
@@ -17,25 +18,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 import orjson
 
 from ..exceptions import NotFindable
 from ..riot import build_path, check_query, check_server, encode_query, endpoints_for_game
-from ..riot.http import (
-    DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRY_AFTER,
-    DEFAULT_TIMEOUT,
-    HttpClient,
-    Secret,
-    full_url,
-    key_identity,
-)
-from ..riot.retry import parse_error_handling
-from .base import OptionProblem, ServiceStore, StoreContext
-from .riotapi_options import DEFAULT_BASE_URL, handling_problems, key_problems, number_problems, url_problems
+from ..riot.http import Secret, full_url, key_identity
+from .base import OptionProblem, StoreContext
+from .http_store import HttpServiceStore
+from .riotapi_options import DEFAULT_BASE_URL, key_problems, url_problems
 
 if TYPE_CHECKING:
     from ..pipeline.token import PipelineToken
@@ -45,22 +38,13 @@ __all__ = ["RiotAPI", "key_identity"]
 _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 
 
-class RiotAPI(ServiceStore):
+class RiotAPI(HttpServiceStore):
     """Fetches from the Riot API; options API_KEY, BASE_URL, TIMEOUT, RATE_LIMITER, ERROR_HANDLING,
     LOG_LEVEL, DEADLINE, MAX_RETRY_AFTER, MAX_RESPONSE_SIZE. The HTTP work is the client's
     (:class:`pyot_django.riot.http.HttpClient`); this store checks tokens and delegates."""
 
-    OPTIONS = ServiceStore.OPTIONS | {
-        "API_KEY",
-        "BASE_URL",
-        "TIMEOUT",
-        "RATE_LIMITER",
-        "ERROR_HANDLING",
-        "LOG_LEVEL",
-        "DEADLINE",
-        "MAX_RETRY_AFTER",
-        "MAX_RESPONSE_SIZE",
-    }
+    OPTIONS = HttpServiceStore.OPTIONS | {"API_KEY", "BASE_URL", "LOG_LEVEL"}
+    DEFAULT_RATE_LIMITER: ClassVar[Any] = {}  # a MemoryLimiter: Riot's limits are enforced per key
 
     def __init__(self, options: Mapping[str, Any], context: StoreContext) -> None:
         # Rebinding ``options`` to a copy whose key is a masked Secret leaves no frame of this
@@ -75,54 +59,20 @@ class RiotAPI(ServiceStore):
         self._identity = secret.identity
         self.base_url: str = options.get("BASE_URL", DEFAULT_BASE_URL)
         level = options.get("LOG_LEVEL", logging.DEBUG)
-        self.client = HttpClient(
-            strategies=parse_error_handling(options.get("ERROR_HANDLING")),
+        self.client = self.build_client(
+            options,
+            context,
             secret=secret,
-            limiter=self._build_limiter(options.get("RATE_LIMITER", {}), f"{context.path}['RATE_LIMITER']"),
-            timeout=float(options.get("TIMEOUT", DEFAULT_TIMEOUT)),
-            deadline=options.get("DEADLINE"),
-            max_response_size=options.get("MAX_RESPONSE_SIZE", DEFAULT_MAX_RESPONSE_SIZE),
-            max_retry_after=options.get("MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER),
             log_level=_LEVELS.get(level, level) if isinstance(level, str) else int(level),
         )
         self.endpoints = endpoints_for_game(context.game)
-
-    # What the store exposes of its client (tests, the admin page, benchmarks).
-    @property
-    def limiter(self) -> Any:
-        return self.client.limiter
-
-    @property
-    def timeout(self) -> float:
-        return self.client.timeout
-
-    @property
-    def strategies(self) -> Any:
-        return self.client.strategies
-
-    @property
-    def log_level(self) -> int:
-        return self.client.log_level
-
-    @property
-    def _clients(self) -> Any:
-        return self.client.pools
-
-    @staticmethod
-    def _build_limiter(config: Any, path: str) -> Any:
-        if config is None:
-            return None  # explicitly off: only for local emulators and benchmarks
-        from ..limiters import build_limiter
-
-        return build_limiter(config, setting_path=path)
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any], path: str, game: str) -> list[OptionProblem]:
         problems = super().option_problems(options, path, game)
         problems += key_problems(options, path)
         problems += url_problems(options, path)
-        problems += number_problems(options, path)
-        problems += handling_problems(options, path)
+        problems += cls.client_option_problems(options, path)
         level = options.get("LOG_LEVEL", logging.DEBUG)
         if not (isinstance(level, int) or level in _LEVELS):
             problems.append(
@@ -130,12 +80,7 @@ class RiotAPI(ServiceStore):
                     "E017", f"{path}['LOG_LEVEL']", f"LOG_LEVEL {level!r} is not a logging level.", "e.g. 'DEBUG' or 10"
                 )
             )
-        limiter = options.get("RATE_LIMITER", {})
-        if limiter is not None:
-            problem = _limiter_problem(limiter, f"{path}['RATE_LIMITER']")
-            if problem:
-                problems.append(problem)
-        elif options.get("BASE_URL", DEFAULT_BASE_URL) == DEFAULT_BASE_URL:
+        if options.get("RATE_LIMITER", {}) is None and options.get("BASE_URL", DEFAULT_BASE_URL) == DEFAULT_BASE_URL:
             problems.append(
                 OptionProblem(
                     "W004",
@@ -160,11 +105,6 @@ class RiotAPI(ServiceStore):
             base_url=self.base_url,
             key_identity=self._identity,
             api_key=self.client.secret.hint() if self.client.secret is not None else "…",
-            timeout=self.timeout,
-            deadline=self.client.deadline,
-            max_response_size=self.client.max_response_size,
-            max_retry_after=self.client.retry_after.cap,
-            limiter=type(self.limiter).__name__ if self.limiter is not None else "off",
         )
         return info
 
@@ -208,9 +148,6 @@ class RiotAPI(ServiceStore):
             session=session,
         )
 
-    async def aclose(self) -> None:
-        await self.client.aclose()
-
 
 def _checked_and_masked(options: Mapping[str, Any], context: StoreContext) -> tuple[dict[str, Any], str | None]:
     """A copy of ``options`` with the key wrapped in a Secret, and the first error, if any."""
@@ -221,21 +158,3 @@ def _checked_and_masked(options: Mapping[str, Any], context: StoreContext) -> tu
         return masked, f"{errors[0].key}: {errors[0].message} {errors[0].hint}"
     masked["API_KEY"] = Secret(options["API_KEY"])
     return masked, None
-
-
-def _limiter_problem(config: Any, path: str) -> OptionProblem | None:
-    # Building a limiter opens no connection (they connect lazily), so the check can
-    # simply try it and report what it says.
-    from ..exceptions import ImproperlyConfiguredPipeline
-    from ..limiters import build_limiter
-
-    try:
-        build_limiter(config, setting_path=path)
-    except (ImproperlyConfiguredPipeline, ImportError, TypeError, ValueError) as exc:
-        return OptionProblem(
-            "E018",
-            path,
-            f"RATE_LIMITER cannot be built: {exc}",
-            'e.g. {"BACKEND": "pyot_django.limiters.RedisLimiter", "LOCATION": "redis://127.0.0.1:6379/2"}',
-        )
-    return None

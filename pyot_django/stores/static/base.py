@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...exceptions import NotFindable
 from ...riot import build_path, check_query, check_server, encode_query
-from ...riot.http import DEFAULT_MAX_RETRY_AFTER, DEFAULT_TIMEOUT, HttpClient, full_url
-from ...riot.retry import parse_error_handling
+from ...riot.http import full_url
 from ...riot.static_catalogue import STATIC_ENDPOINTS, StaticEndpoint
-from ..base import OptionProblem, ServiceStore, StoreContext
+from ..base import OptionProblem, StoreContext
 from ..expirations import Expirations
-from ..riotapi_options import handling_problems, number_problems
+from ..http_store import HttpServiceStore
 
 if TYPE_CHECKING:
     import httpx
@@ -45,21 +44,14 @@ DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 _ROUTING = "global"  # every static operation's routing value (see static_catalogue)
 
 
-class StaticStore(ServiceStore):
+class StaticStore(HttpServiceStore):
     """Base of DDragon, CDragon, MerakiCDN and ValorantContent (set ``family`` and ``DEFAULT_BASE_URL``)."""
 
     family: ClassVar[str]
     DEFAULT_BASE_URL: ClassVar[str]
-    OPTIONS = ServiceStore.OPTIONS | {
-        "BASE_URL",
-        "TIMEOUT",
-        "ERROR_HANDLING",
-        "RATE_LIMITER",
-        "DEADLINE",
-        "MAX_RETRY_AFTER",
-        "MAX_RESPONSE_SIZE",
-        "EXPIRATIONS",
-    }
+    OPTIONS = HttpServiceStore.OPTIONS | {"BASE_URL", "EXPIRATIONS"}
+    DEFAULT_RATE_LIMITER = None  # static CDNs publish no rate limits: none unless asked for
+    DEFAULT_MAX_RESPONSE_SIZE = DEFAULT_MAX_RESPONSE_SIZE
 
     def __init__(self, options: Mapping[str, Any], context: StoreContext) -> None:
         super().__init__(options, context)
@@ -70,35 +62,11 @@ class StaticStore(ServiceStore):
             raise ImproperlyConfiguredPipeline(f"{problems[0].key}: {problems[0].message} {problems[0].hint}")
         self.base_url: str = str(options.get("BASE_URL", self.DEFAULT_BASE_URL)).rstrip("/")
         self.expirations = Expirations(options.get("EXPIRATIONS"))
-        self.client = HttpClient(
-            strategies=parse_error_handling(options.get("ERROR_HANDLING")),
-            limiter=self._build_limiter(options.get("RATE_LIMITER"), f"{context.path}['RATE_LIMITER']"),
-            limiter_scope=self.family,
-            timeout=float(options.get("TIMEOUT", DEFAULT_TIMEOUT)),
-            deadline=options.get("DEADLINE"),
-            max_response_size=options.get("MAX_RESPONSE_SIZE", DEFAULT_MAX_RESPONSE_SIZE),
-            max_retry_after=options.get("MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER),
-            logger=logger,
-        )
+        # Its family names the limiter's scope: a CDN's 429 pauses only that CDN.
+        self.client = self.build_client(options, context, logger=logger, limiter_scope=self.family)
         self.endpoints: Mapping[str, StaticEndpoint] = {
             oid: ep for oid, ep in STATIC_ENDPOINTS.items() if ep.family == self.family
         }
-
-    @property
-    def limiter(self) -> Any:
-        return self.client.limiter
-
-    @property
-    def timeout(self) -> float:
-        return self.client.timeout
-
-    @staticmethod
-    def _build_limiter(config: Any, path: str) -> Any:
-        if not config:
-            return None  # static CDNs publish no rate limits: none unless asked for
-        from ...limiters import build_limiter
-
-        return build_limiter(config, setting_path=path)
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any], path: str, game: str) -> list[OptionProblem]:
@@ -114,9 +82,7 @@ class StaticStore(ServiceStore):
                         f"Default: {getattr(cls, f'DEFAULT_{key}', '')!r}; the emulator: RunningEmulator.static_url().",
                     )
                 )
-        # The options HttpClient takes are checked as RiotAPI's are, under the same ids.
-        problems += number_problems(options, path, default_size=DEFAULT_MAX_RESPONSE_SIZE)
-        problems += handling_problems(options, path)
+        problems += cls.client_option_problems(options, path)  # as RiotAPI's, under the same ids
         return problems
 
     @classmethod
@@ -128,15 +94,7 @@ class StaticStore(ServiceStore):
 
     def describe(self) -> dict[str, Any]:
         info = super().describe()
-        info.update(
-            base_url=self.base_url,
-            timeout=self.timeout,
-            deadline=self.client.deadline,
-            max_response_size=self.client.max_response_size,
-            max_retry_after=self.client.retry_after.cap,
-            family=f"{self.family}.*",
-            limiter=type(self.limiter).__name__ if self.limiter is not None else "off",
-        )
+        info.update(base_url=self.base_url, family=f"{self.family}.*")
         return info
 
     # -- requests ----------------------------------------------------------------------------
@@ -171,6 +129,3 @@ class StaticStore(ServiceStore):
         return await self.client.request(
             "GET", url, server=_ROUTING, method=endpoint.operation_id, returns=endpoint.returns, session=session
         )
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
