@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from ..exceptions import NotFindable, NotFound, PyotError
+from ..observe.events import observed_lookup  # observe: hook (issue 13)
 from ..stores.base import CacheStore, Store
 from .health import StoreHealth
 from .trace import LookupRecord, current_trace
@@ -84,6 +85,7 @@ class Pipeline:
 
     # -- get -----------------------------------------------------------------------------
 
+    @observed_lookup  # observe: hook (issue 13): one lookup_done event per lookup
     async def get(self, token: PipelineToken, sid: str | None = None) -> Any:
         """The object for ``token`` from the first store that has it; ``NotFound`` if none."""
         trace = current_trace.get()
@@ -142,6 +144,7 @@ class Pipeline:
         check_query(endpoint, queries or {})
         return PipelineToken(self.model, server, method, params, queries or {})
 
+    @observed_lookup  # observe: hook (issue 13): one lookup_done event per lookup
     def get_sync(self, token: PipelineToken, sid: str | None = None) -> Any:
         """``get`` for sync code (WSGI views, Celery tasks, commands) without an event loop per hit.
 

@@ -34,9 +34,14 @@ class LookupRecord:
 @dataclass
 class Trace:
     records: list[LookupRecord] = field(default_factory=list)
+    # The trace that was current when this one opened: it sees these records too, so a
+    # view's own trace and the debug toolbar's request-wide one both list every lookup.
+    parent: Trace | None = field(default=None, repr=False)
 
     def add(self, record: LookupRecord) -> None:
         self.records.append(record)
+        if self.parent is not None:
+            self.parent.add(record)
 
     def by_store(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -51,7 +56,7 @@ current_trace: ContextVar[Trace | None] = ContextVar("pyot_django_trace", defaul
 
 @contextmanager
 def trace_lookups() -> Iterator[Trace]:
-    trace = Trace()
+    trace = Trace(parent=current_trace.get())
     reset = current_trace.set(trace)
     try:
         yield trace

@@ -22,6 +22,7 @@ import httpx
 import orjson
 
 from ..exceptions import NotFindable, RateLimited, ServerError, Timeout, error_for_status
+from ..observe import events as observe  # observe: hook (issue 13)
 from ..riot import build_path, check_query, check_server, encode_query, endpoints_for_game
 from ..riot.retry import TIMEOUT_STATUS, error_handling_problem, parse_error_handling, strategy_for
 from .base import OptionProblem, ServiceStore, StoreContext
@@ -205,6 +206,7 @@ class RiotAPI(ServiceStore):
                 continue
             status = answer.status
             self._log(verb, server, method, status, started)
+            observe.riot_response(self.context.pipeline, method, server, status, answer.headers, time.perf_counter() - started)  # observe: hook (issue 13)
             if status < 300:
                 if not answer.content:
                     return None
@@ -237,7 +239,7 @@ class RiotAPI(ServiceStore):
         limiter = self.limiter
         if limiter is None:
             return await self._request(session, verb, url, content, headers)
-        async with limiter.slot(self._identity, server, method) as slot:
+        async with observe.timed_slot(limiter.slot(self._identity, server, method), self.context.pipeline, server, method) as slot:  # observe: hook (issue 13)
             answer = await self._request(session, verb, url, content, headers)
             await slot.record(answer.status, answer.headers)
             return answer
@@ -286,6 +288,7 @@ class RiotAPI(ServiceStore):
             attempt + 1,
             strategy.retries,
             delay,
+            extra={"pipeline": self.context.pipeline, "operation": method, "server": server, "status": status, "retry_in": delay},  # observe: fields (issue 13)
         )
         if delay:
             await asyncio.sleep(delay)

@@ -1,0 +1,318 @@
+"""The observation hooks: what the pipeline, the RiotAPI store and the limiter report.
+
+The core calls these at one line each (see the ``observe: hook`` comments there):
+
+- :func:`observed_lookup` decorates ``Pipeline.get`` / ``Pipeline.get_sync``: one
+  ``lookup_done`` event per lookup (which store answered, outcome, time, shared);
+- :func:`riot_response` after each answer Riot sends;
+- :func:`timed_slot` around the rate limiter's slot: how long the request waited;
+- :func:`cache_error` when a cache store fails (it then counts as a miss).
+
+Subscribers (:mod:`.metrics`, :mod:`.fleet`, :mod:`.logs`) are chosen from
+``settings.PYOT_OBSERVE`` on the first event and again after the setting changes.
+With none enabled a lookup pays one attribute read; a subscriber that raises is
+logged once and never fails the lookup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any, TypeVar
+
+from django.core.signals import setting_changed
+
+from ..exceptions import NotFound
+from ..pipeline.trace import LookupRecord, current_trace
+
+__all__ = [
+    "Subscriber",
+    "cache_error",
+    "configure",
+    "limit_type_of",
+    "observed_lookup",
+    "riot_response",
+    "subscribers",
+    "timed_slot",
+]
+
+logger = logging.getLogger("pyot_django.observe")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+OUTCOMES = ("hit", "fetched", "shared", "not_found", "error")
+
+
+class Subscriber:
+    """Base class: override the events you want; each receives plain values, never the API key."""
+
+    def lookup_done(
+        self,
+        pipeline: str,
+        operation: str,
+        server: str,
+        key: str,
+        store_index: int | None,
+        store: str,
+        outcome: str,
+        seconds: float,
+        shared: bool,
+    ) -> None:
+        """A lookup finished; ``store`` answered it (``"none"`` when nobody did)."""
+
+    def riot_response(
+        self, pipeline: str, operation: str, server: str, status: int, headers: Mapping[str, str], seconds: float
+    ) -> None:
+        """Riot (or the emulator) answered ``status`` after ``seconds``."""
+
+    def limiter_waited(self, pipeline: str, server: str, operation: str, seconds: float) -> None:
+        """A request waited ``seconds`` for the rate limiter to let it go."""
+
+    def cache_error(self, pipeline: str, store_index: int, store: str, action: str, exc: BaseException) -> None:
+        """A cache store failed on ``action`` ("get" or "sink")."""
+
+    def close(self) -> None:
+        """The setting changed: flush and let go of resources."""
+
+
+class _State:
+    __slots__ = ("errors", "lock", "on", "subscribers")
+
+    def __init__(self) -> None:
+        self.on: bool | None = None  # None: not configured yet
+        self.subscribers: tuple[Subscriber, ...] = ()
+        self.lock = threading.Lock()
+        self.errors: set[str] = set()
+
+
+_state = _State()
+
+
+def configure() -> bool:
+    """(Re)build the subscribers from ``settings.PYOT_OBSERVE``; True if any is enabled."""
+    from .conf import read_config
+
+    with _state.lock:
+        if _state.on is not None:
+            return _state.on
+        config = read_config()
+        chosen: list[Subscriber] = []
+        if config.metrics:
+            from .metrics import PrometheusSubscriber
+
+            chosen.append(PrometheusSubscriber())
+        if config.fleet is not False:
+            from .fleet import fleet_subscriber
+
+            fleet = fleet_subscriber(config)
+            if fleet is not None:
+                chosen.append(fleet)
+        if config.log_lookups:
+            from .logs import LookupLogger
+
+            chosen.append(LookupLogger())
+        _state.subscribers = tuple(chosen)
+        _state.on = bool(chosen)
+        return _state.on
+
+
+def subscribers() -> tuple[Subscriber, ...]:
+    """The active subscribers (configuring them first if needed)."""
+    if _state.on is None:
+        configure()
+    return _state.subscribers
+
+
+def reset() -> None:
+    """Forget the subscribers (closing them); the next event configures again."""
+    with _state.lock:
+        old, _state.subscribers, _state.on = _state.subscribers, (), None
+    for subscriber in old:
+        try:
+            subscriber.close()
+        except Exception:  # closing must not break a settings change
+            logger.exception("observability subscriber %r failed to close", subscriber)
+
+
+def _settings_changed(*, setting: str, **_: object) -> None:
+    if setting in ("PYOT_OBSERVE", "PYOT", "CACHES"):
+        reset()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="pyot_django.observe")
+
+
+def _enabled() -> bool:
+    on = _state.on
+    return configure() if on is None else on
+
+
+def _each(method: str, *args: Any) -> None:
+    for subscriber in _state.subscribers:
+        try:
+            getattr(subscriber, method)(*args)
+        except Exception:
+            name = f"{type(subscriber).__name__}.{method}"
+            if name not in _state.errors:  # once: a broken subscriber must not flood the log
+                _state.errors.add(name)
+                logger.exception("observability subscriber %s failed; the lookup is unaffected", name)
+
+
+# -- lookups -------------------------------------------------------------------------------
+
+
+class _Recorder:
+    """Stands in as the current trace during one observed lookup and keeps its record.
+
+    The pipeline reports each lookup to ``current_trace`` (see :mod:`..pipeline.trace`);
+    the recorder passes the record on to a trace the caller opened, if any.
+    """
+
+    __slots__ = ("last", "parent")
+
+    def __init__(self, parent: Any) -> None:
+        self.parent = parent
+        self.last: LookupRecord | None = None
+
+    def add(self, record: LookupRecord) -> None:
+        self.last = record
+        if self.parent is not None:
+            self.parent.add(record)
+
+
+def _lookup_done(pipeline: Any, token: Any, recorder: _Recorder, exc: BaseException | None, started: float) -> None:
+    record = recorder.last
+    index = record.store_index if record is not None else None
+    shared = record.shared if record is not None else False
+    if exc is not None:
+        outcome = "not_found" if isinstance(exc, NotFound) else "error"
+    elif shared:
+        outcome = "shared"
+    elif index is not None and pipeline.stores[index].kind == "cache":
+        outcome = "hit"
+    else:
+        outcome = "fetched"
+    if shared:
+        store = "in-flight"
+    elif index is not None:
+        store = pipeline.stores[index].name
+    else:
+        store = "none"
+    seconds = record.seconds if record is not None else time.perf_counter() - started
+    _each(
+        "lookup_done",
+        pipeline.model,
+        token.method,
+        token.server,
+        token.stringify,
+        index,
+        store,
+        outcome,
+        seconds,
+        shared,
+    )
+
+
+def observed_lookup(func: F) -> F:
+    """Decorate ``Pipeline.get`` / ``get_sync`` so every lookup reports one ``lookup_done``."""
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def get(self: Any, token: Any, sid: str | None = None) -> Any:
+            if not (_state.on or (_state.on is None and _enabled())):
+                return await func(self, token, sid)
+            outer = current_trace.get()
+            if type(outer) is _Recorder:  # the sync twin already observes this lookup
+                return await func(self, token, sid)
+            recorder = _Recorder(outer)
+            started = time.perf_counter()
+            reset_token = current_trace.set(recorder)  # type: ignore[arg-type]
+            try:
+                value = await func(self, token, sid)
+            except Exception as exc:
+                current_trace.reset(reset_token)
+                _lookup_done(self, token, recorder, exc, started)
+                raise
+            current_trace.reset(reset_token)
+            _lookup_done(self, token, recorder, None, started)
+            return value
+
+        return get  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def get_sync(self: Any, token: Any, sid: str | None = None) -> Any:
+        if not (_state.on or (_state.on is None and _enabled())):
+            return func(self, token, sid)
+        outer = current_trace.get()
+        if type(outer) is _Recorder:
+            return func(self, token, sid)
+        recorder = _Recorder(outer)
+        started = time.perf_counter()
+        reset_token = current_trace.set(recorder)  # type: ignore[arg-type]
+        try:
+            value = func(self, token, sid)
+        except Exception as exc:
+            current_trace.reset(reset_token)
+            _lookup_done(self, token, recorder, exc, started)
+            raise
+        current_trace.reset(reset_token)
+        _lookup_done(self, token, recorder, None, started)
+        return value
+
+    return get_sync  # type: ignore[return-value]
+
+
+# -- Riot, limiter, cache errors -------------------------------------------------------------
+
+_LIMIT_TYPES = frozenset({"application", "method", "service"})
+
+
+def limit_type_of(headers: Mapping[str, str]) -> str:
+    """A 429's ``X-Rate-Limit-Type`` as a bounded label: a known type, ``other`` or ``none``."""
+    value = headers.get("x-rate-limit-type")
+    if value is None:
+        return "none"
+    value = value.strip().lower()
+    return value if value in _LIMIT_TYPES else "other"
+
+
+def riot_response(
+    pipeline: str, operation: str, server: str, status: int, headers: Mapping[str, str], seconds: float
+) -> None:
+    """Riot answered a request (``headers``: the response's, case-insensitive)."""
+    if _state.on or (_state.on is None and _enabled()):
+        _each("riot_response", pipeline, operation, server, status, headers, seconds)
+
+
+@contextlib.asynccontextmanager
+async def timed_slot(slot: Any, pipeline: str, server: str, operation: str) -> AsyncIterator[Any]:
+    """``async with timed_slot(limiter.slot(...), ...) as slot``: the slot, and how long it took."""
+    started = time.perf_counter()
+    async with slot as held:
+        if _state.on or (_state.on is None and _enabled()):
+            _each("limiter_waited", pipeline, server, operation, time.perf_counter() - started)
+        yield held
+
+
+def cache_error(label: str, action: str, exc: BaseException) -> None:
+    """A cache store failed; ``label`` is its ``StoreHealth`` label (names pipeline and store)."""
+    if not (_state.on or (_state.on is None and _enabled())):
+        return
+    pipeline, index, store = _parse_label(label)
+    _each("cache_error", pipeline, index, store, action, exc)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_label(label: str) -> tuple[str, int, str]:
+    # StoreHealth labels read "pyot pipeline 'lol' store 1 (DjangoCache)" (pipeline/core.py).
+    import re
+
+    match = re.fullmatch(r"pyot pipeline '([^']*)' store (\d+) \((.*)\)", label)
+    if match is None:
+        return "?", -1, label
+    return match[1], int(match[2]), match[3]

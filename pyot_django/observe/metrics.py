@@ -1,0 +1,158 @@
+"""Prometheus metrics (``pip install 'pyot_django[metrics]'``), in the default registry.
+
+Names and labels (also in README "Metrics"):
+
+========================================  =========  =======================================
+metric                                    type       labels
+========================================  =========  =======================================
+``pyot_lookups_total``                    counter    pipeline, store, outcome
+``pyot_lookup_duration_seconds``          histogram  pipeline, store
+``pyot_cache_errors_total``               counter    pipeline, store, action
+``pyot_riot_requests_total``              counter    pipeline, operation, server, status
+``pyot_riot_request_duration_seconds``    histogram  pipeline, operation
+``pyot_riot_rate_limited_total``          counter    pipeline, operation, server, type
+``pyot_riot_budget_used``                 gauge      pipeline, scope, server, operation, window
+``pyot_riot_budget_limit``                gauge      pipeline, scope, server, operation, window
+``pyot_limiter_wait_seconds``             histogram  pipeline, server, operation
+========================================  =========  =======================================
+
+``store`` is the store that answered (``Memory``, ``DjangoCache``, ``DjangoORM``,
+``RiotAPI``…; ``in-flight`` when another caller's lookup was shared, ``none`` when
+nobody answered); ``outcome`` one of ``hit`` ``fetched`` ``shared`` ``not_found``
+``error``. ``scope`` is ``app`` (``operation`` is then ``*``) or ``method``;
+``window`` the limit's seconds; the budget gauges hold the last ``X-*-Rate-Limit-Count``
+and ``X-*-Rate-Limit`` Riot sent (``mostrecent`` across processes). ``type`` is
+``X-Rate-Limit-Type`` (``application``, ``method``, ``service``; ``other`` for any other
+value, so a garbled header cannot grow the label set; ``none`` if absent).
+
+Under gunicorn or Celery prefork set ``PROMETHEUS_MULTIPROC_DIR`` before the processes
+start (prometheus_client's multiprocess mode); :mod:`.views` then aggregates the files.
+Label children are cached per label tuple, so a Memory hit pays a dict lookup, an
+``inc()`` and an ``observe()``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .events import Subscriber, limit_type_of
+from .metrics_headers import budget_windows
+
+__all__ = ["METRIC_NAMES", "PrometheusSubscriber", "metrics"]
+
+_LOOKUP_BUCKETS = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+_RIOT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_WAIT_BUCKETS = (0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0)
+
+METRIC_NAMES = (
+    "pyot_lookups_total",
+    "pyot_lookup_duration_seconds",
+    "pyot_cache_errors_total",
+    "pyot_riot_requests_total",
+    "pyot_riot_request_duration_seconds",
+    "pyot_riot_rate_limited_total",
+    "pyot_riot_budget_used",
+    "pyot_riot_budget_limit",
+    "pyot_limiter_wait_seconds",
+)
+
+
+class _Metrics:
+    """The metric objects, created once per process (prometheus_client refuses duplicates)."""
+
+    def __init__(self) -> None:
+        from prometheus_client import Counter, Gauge, Histogram
+
+        self.lookups = Counter(
+            "pyot_lookups", "Pipeline lookups by the store that answered.", ["pipeline", "store", "outcome"]
+        )
+        self.lookup_seconds = Histogram(
+            "pyot_lookup_duration_seconds",
+            "Lookup time by the store that answered.",
+            ["pipeline", "store"],
+            buckets=_LOOKUP_BUCKETS,
+        )
+        self.cache_errors = Counter(
+            "pyot_cache_errors", "Cache store failures (each counted as a miss).", ["pipeline", "store", "action"]
+        )
+        self.riot_requests = Counter(
+            "pyot_riot_requests", "Answers from the Riot API by status.", ["pipeline", "operation", "server", "status"]
+        )
+        self.riot_seconds = Histogram(
+            "pyot_riot_request_duration_seconds",
+            "Riot API request time.",
+            ["pipeline", "operation"],
+            buckets=_RIOT_BUCKETS,
+        )
+        self.rate_limited = Counter(
+            "pyot_riot_rate_limited", "429 answers by X-Rate-Limit-Type.", ["pipeline", "operation", "server", "type"]
+        )
+        scope_labels = ["pipeline", "scope", "server", "operation", "window"]
+        self.budget_used = Gauge(
+            "pyot_riot_budget_used",
+            "Requests counted by Riot in the window (last X-*-Rate-Limit-Count).",
+            scope_labels,
+            multiprocess_mode="mostrecent",
+        )
+        self.budget_limit = Gauge(
+            "pyot_riot_budget_limit",
+            "The window's limit (last X-*-Rate-Limit).",
+            scope_labels,
+            multiprocess_mode="mostrecent",
+        )
+        self.limiter_wait = Histogram(
+            "pyot_limiter_wait_seconds",
+            "Time a request waited for the rate limiter.",
+            ["pipeline", "server", "operation"],
+            buckets=_WAIT_BUCKETS,
+        )
+
+
+_metrics: _Metrics | None = None
+_metrics_lock = threading.Lock()
+
+
+def metrics() -> _Metrics:
+    """This process's metric objects (created on first use)."""
+    global _metrics
+    if _metrics is None:
+        with _metrics_lock:
+            if _metrics is None:
+                _metrics = _Metrics()
+    return _metrics
+
+
+class PrometheusSubscriber(Subscriber):
+    """Feeds the metrics; children are cached by label values (``labels()`` is the slow part)."""
+
+    def __init__(self) -> None:
+        self.m = metrics()
+        self._lookup_children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+    def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
+        children = self._lookup_children.get((pipeline, store, outcome))
+        if children is None:
+            children = self._lookup_children[(pipeline, store, outcome)] = (
+                self.m.lookups.labels(pipeline, store, outcome),
+                self.m.lookup_seconds.labels(pipeline, store),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def riot_response(self, pipeline, operation, server, status, headers, seconds) -> None:  # type: ignore[override]
+        m = self.m
+        m.riot_requests.labels(pipeline, operation, server, str(status)).inc()
+        m.riot_seconds.labels(pipeline, operation).observe(seconds)
+        if status == 429:
+            m.rate_limited.labels(pipeline, operation, server, limit_type_of(headers)).inc()
+        for scope, window, count, limit in budget_windows(headers):
+            labels = (pipeline, scope, server, operation if scope == "method" else "*", str(window))
+            m.budget_used.labels(*labels).set(count)
+            m.budget_limit.labels(*labels).set(limit)
+
+    def limiter_waited(self, pipeline, server, operation, seconds) -> None:  # type: ignore[override]
+        self.m.limiter_wait.labels(pipeline, server, operation).observe(seconds)
+
+    def cache_error(self, pipeline, store_index, store, action, exc) -> None:  # type: ignore[override]
+        self.m.cache_errors.labels(pipeline, store, action).inc()
