@@ -179,7 +179,8 @@ class RedisLimiter(Limiter[RedisTicket]):
                 type(exc).__name__,
                 exc,
                 self.fallback.share * 100,
-                extra={"limiter_redis": _public(self.location), "error": type(exc).__name__, "fallback_share": self.fallback.share},  # observe: fields (issue 13)
+                # observe: fields (issue 13)
+                extra={"limiter_redis": _public(self.location), "error": type(exc).__name__},
             )
 
     async def _recover(self) -> None:
@@ -190,7 +191,11 @@ class RedisLimiter(Limiter[RedisTicket]):
             await lua(keys=keys, args=["forget"])
         self._away_keys.difference_update(away)
         self._down = False
-        logger.warning("Rate-limit Redis at %s answers again; sharing limits through it", _public(self.location), extra={"limiter_redis": _public(self.location)})  # observe: fields (issue 13)
+        logger.warning(
+            "Rate-limit Redis at %s answers again; sharing limits through it",
+            _public(self.location),
+            extra={"limiter_redis": _public(self.location)},  # observe: fields (issue 13)
+        )
 
     def _keys(self, key_id: str, server: str, method: str) -> tuple[str, str]:
         app = f"{self.key_prefix}:{{{key_id}:{server}}}"

@@ -35,7 +35,9 @@ __all__ = [
     "cache_error",
     "configure",
     "limit_type_of",
+    "log_fields",
     "observed_lookup",
+    "riot_answer",
     "riot_response",
     "subscribers",
     "timed_slot",
@@ -289,14 +291,28 @@ def riot_response(
         _each("riot_response", pipeline, operation, server, status, headers, seconds)
 
 
+def riot_answer(store: Any, token: Any, answer: Any, started: float) -> None:
+    """:func:`riot_response` for the RiotAPI store: ``answer`` has status and headers."""
+    if _state.on or (_state.on is None and _enabled()):
+        seconds = time.perf_counter() - started
+        _each(
+            "riot_response", store.context.pipeline, token.method, token.server, answer.status, answer.headers, seconds
+        )
+
+
 @contextlib.asynccontextmanager
-async def timed_slot(slot: Any, pipeline: str, server: str, operation: str) -> AsyncIterator[Any]:
-    """``async with timed_slot(limiter.slot(...), ...) as slot``: the slot, and how long it took."""
+async def timed_slot(store: Any, limiter: Any, server: str, operation: str) -> AsyncIterator[Any]:
+    """``limiter.slot(store.identity, server, operation)``, reporting how long it took to get."""
     started = time.perf_counter()
-    async with slot as held:
+    async with limiter.slot(store.identity, server, operation) as held:
         if _state.on or (_state.on is None and _enabled()):
-            _each("limiter_waited", pipeline, server, operation, time.perf_counter() - started)
+            _each("limiter_waited", store.context.pipeline, server, operation, time.perf_counter() - started)
         yield held
+
+
+def log_fields(store: Any, operation: str, server: str, **more: Any) -> dict[str, Any]:
+    """The ``extra`` of a RiotAPI warning: the same field names as the lookup log lines."""
+    return {"pipeline": store.context.pipeline, "operation": operation, "server": server, **more}
 
 
 def cache_error(label: str, action: str, exc: BaseException) -> None:

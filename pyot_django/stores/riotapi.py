@@ -206,7 +206,7 @@ class RiotAPI(ServiceStore):
                 continue
             status = answer.status
             self._log(verb, server, method, status, started)
-            observe.riot_response(self.context.pipeline, method, server, status, answer.headers, time.perf_counter() - started)  # observe: hook (issue 13)
+            observe.riot_answer(self, token, answer, started)  # observe: hook (issue 13)
             if status < 300:
                 if not answer.content:
                     return None
@@ -239,7 +239,7 @@ class RiotAPI(ServiceStore):
         limiter = self.limiter
         if limiter is None:
             return await self._request(session, verb, url, content, headers)
-        async with observe.timed_slot(limiter.slot(self._identity, server, method), self.context.pipeline, server, method) as slot:  # observe: hook (issue 13)
+        async with observe.timed_slot(self, limiter, server, method) as slot:  # observe: hook (issue 13)
             answer = await self._request(session, verb, url, content, headers)
             await slot.record(answer.status, answer.headers)
             return answer
@@ -288,7 +288,7 @@ class RiotAPI(ServiceStore):
             attempt + 1,
             strategy.retries,
             delay,
-            extra={"pipeline": self.context.pipeline, "operation": method, "server": server, "status": status, "retry_in": delay},  # observe: fields (issue 13)
+            extra=observe.log_fields(self, method, server, status=status, retry_in=delay),  # observe: fields (issue 13)
         )
         if delay:
             await asyncio.sleep(delay)
