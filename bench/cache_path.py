@@ -10,6 +10,11 @@ sync read. ``orjson.loads`` of the match bytes is printed as the floor.
 
     .venv/bin/python bench/cache_path.py            # both databases (one subprocess each)
     .venv/bin/python bench/cache_path.py --db sqlite
+    .venv/bin/python bench/cache_path.py --observe-overhead   # Memory/DjangoCache with observability off/on
+
+``--observe off|metrics|all`` sets ``PYOT_OBSERVE`` for the run: nothing, Prometheus
+metrics, or metrics + fleet counters (in ``PYOT_BENCH_REDIS``) + per-lookup logging
+turned on but filtered out (the logger's level is WARNING).
 """
 
 from __future__ import annotations
@@ -81,12 +86,28 @@ def _payloads() -> dict[str, bytes]:
     return {"summoner": summoner, "match": match}
 
 
-def run(db: str) -> list[dict]:
-    import orjson
+def _observe_settings(mode: str) -> dict:
+    from bench._django import REDIS_URL
 
+    if mode == "off":
+        return {"METRICS": False, "FLEET": False}
+    if mode == "metrics":
+        return {"METRICS": True, "FLEET": False}
+    return {"METRICS": True, "FLEET": REDIS_URL, "FLEET_KEY_PREFIX": "pyot:bench:fleet", "LOG_LOOKUPS": True}
+
+
+def run(db: str, observe: str = "off", only: tuple[str, ...] = ()) -> list[dict]:
     from bench._django import setup
 
     setup(db)
+    from django.test import override_settings
+
+    with override_settings(PYOT_OBSERVE=_observe_settings(observe)):
+        return _run(db, only)
+
+
+def _run(db: str, only: tuple[str, ...]) -> list[dict]:
+    import orjson
     from asgiref.sync import async_to_sync
     from django.core.cache import caches
 
@@ -107,6 +128,8 @@ def run(db: str) -> list[dict]:
     }
     if db != "sqlite":
         stores = {f"DjangoORM {db}": stores[f"DjangoORM {db}"]}
+    if only:
+        stores = {label: options for label, options in stores.items() if label.startswith(only)}
 
     PyotEntry.objects.all().delete()
     PyotEntry.objects.bulk_create(
@@ -206,13 +229,43 @@ def _print(rows: list[dict]) -> None:
         print("| " + " | ".join(_cell(row.get(name), width, fmt) for name, _, width, fmt in COLUMNS) + " |")
 
 
+def _observe_overhead() -> None:
+    """Memory and DjangoCache hits with observability off, metrics on, and everything on."""
+    runs = {}
+    for mode in ("off", "metrics", "all"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--db", "sqlite", "--observe", mode, "--only", "Memory,DjangoCache", "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        runs[mode] = json.loads(out.strip().splitlines()[-1])
+    print("| store                      | payload           | call     |  off µs | metrics µs | +µs  | all µs | +µs  |")
+    print("|----------------------------|-------------------|----------|---------|------------|------|--------|------|")
+    for index, row in enumerate(runs["off"]):
+        if "floor_us" in row:
+            continue
+        for call, column in (("await get", "async_get_us"), ("get_sync", "sync_get_us")):
+            off, on, every = row[column], runs["metrics"][index][column], runs["all"][index][column]
+            print(
+                f"| {row['store']:<26} | {row['payload']:<17} | {call:<8} | {off:>7.1f} | {on:>10.1f} | {on - off:>4.1f} "
+                f"| {every:>6.1f} | {every - off:>4.1f} |"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"])
+    parser.add_argument("--observe", choices=["off", "metrics", "all"], default="off")
+    parser.add_argument("--only", default="", help="comma-separated store label prefixes")
+    parser.add_argument("--observe-overhead", action="store_true")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.observe_overhead:
+        _observe_overhead()
+        return
     if args.db:
-        rows = run(args.db)
+        rows = run(args.db, args.observe, tuple(filter(None, args.only.split(","))))
         if args.json:
             print(json.dumps(rows))
         else:

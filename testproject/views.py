@@ -15,7 +15,7 @@ from .errors import PageError, riot_errors
 from .forms import SearchForm
 from .players import load_match, load_player, participant_rows
 from .riot import PLATFORMS, REGIONS, parse_riot_id
-from .trace import traced
+from pyot_django.observe.request_trace import traced
 
 __all__ = ["match", "player", "search"]
 

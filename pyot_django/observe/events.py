@@ -83,11 +83,13 @@ class Subscriber:
 
 
 class _State:
-    __slots__ = ("errors", "lock", "on", "subscribers")
+    __slots__ = ("errors", "handlers", "lock", "on", "subscribers")
 
     def __init__(self) -> None:
         self.on: bool | None = None  # None: not configured yet
         self.subscribers: tuple[Subscriber, ...] = ()
+        # event name -> the bound methods of the subscribers that override it
+        self.handlers: dict[str, tuple[Callable[..., None], ...]] = {}
         self.lock = threading.Lock()
         self.errors: set[str] = set()
 
@@ -119,6 +121,10 @@ def configure() -> bool:
 
             chosen.append(LookupLogger())
         _state.subscribers = tuple(chosen)
+        _state.handlers = {
+            event: tuple(getattr(s, event) for s in chosen if getattr(type(s), event) is not getattr(Subscriber, event))
+            for event in _EVENTS
+        }
         _state.on = bool(chosen)
         return _state.on
 
@@ -134,6 +140,7 @@ def reset() -> None:
     """Forget the subscribers (closing them); the next event configures again."""
     with _state.lock:
         old, _state.subscribers, _state.on = _state.subscribers, (), None
+        _state.handlers = {}
     for subscriber in old:
         try:
             subscriber.close()
@@ -154,12 +161,15 @@ def _enabled() -> bool:
     return configure() if on is None else on
 
 
+_EVENTS = ("lookup_done", "riot_response", "limiter_waited", "cache_error")
+
+
 def _each(method: str, *args: Any) -> None:
-    for subscriber in _state.subscribers:
+    for handler in _state.handlers.get(method, ()):
         try:
-            getattr(subscriber, method)(*args)
+            handler(*args)
         except Exception:
-            name = f"{type(subscriber).__name__}.{method}"
+            name = getattr(handler, "__qualname__", method)
             if name not in _state.errors:  # once: a broken subscriber must not flood the log
                 _state.errors.add(name)
                 logger.exception("observability subscriber %s failed; the lookup is unaffected", name)

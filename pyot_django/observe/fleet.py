@@ -23,18 +23,16 @@ Redis down: the deltas are kept (at most the last hour) and retried; one warning
 
 from __future__ import annotations
 
-import atexit
 import bisect
 import logging
-import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .conf import ObserveConfig
 from .events import Subscriber, limit_type_of
+from .flusher import Periodic, _Process
 from .metrics_headers import budget_windows
 
 __all__ = ["KEEP_SECONDS", "LATENCY_BOUNDS_MS", "FleetCounters", "fleet_redis", "fleet_subscriber", "public_url"]
@@ -121,31 +119,17 @@ class FleetCounters(Subscriber):
         self._lock = threading.Lock()
         self._counts: dict[int, dict[str, int]] = {}
         self._budget: dict[int, dict[str, int]] = {}
-        self._pid = -1
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._down = False
-        _live.add(self)
+        self._periodic = Periodic(self.flush, flush_seconds, "pyot-fleet-flush")
 
     # -- recording (hot path: memory only) ---------------------------------------------------
 
-    def _ensure_thread(self) -> None:
-        pid = os.getpid()
-        if self._pid == pid:
-            return
-        with self._lock:
-            if self._pid == pid:
-                return
-            if self._pid != -1:  # forked: the parent flushes what it counted
-                self._counts, self._budget, self._client = {}, {}, None
-            self._pid = pid
-            self._stop = threading.Event()
-            self._thread = threading.Thread(target=self._run, name="pyot-fleet-flush", daemon=True)
-            self._thread.start()
+    def _forked(self) -> None:
+        self._counts, self._budget, self._client = {}, {}, None  # the parent flushes what it counted
 
     def add(self, *fields: str, amount: int = 1) -> None:
-        if self._pid != os.getpid():
-            self._ensure_thread()
+        if self._periodic.pid != _Process.generation:
+            self._periodic.ensure(self._forked)
         minute = int(time.time()) // 60
         with self._lock:
             bucket = self._counts.get(minute)
@@ -184,11 +168,6 @@ class FleetCounters(Subscriber):
         self.add(f"E|{pipeline}|{store}")
 
     # -- flushing (background thread) ----------------------------------------------------------
-
-    def _run(self) -> None:
-        stop = self._stop
-        while not stop.wait(self.flush_seconds):
-            self.flush()
 
     def flush(self) -> bool:
         """Add the pending deltas to Redis now; False (deltas kept) if Redis failed."""
@@ -243,18 +222,7 @@ class FleetCounters(Subscriber):
                         bucket[member] = max(count, bucket.get(member, -1))
 
     def close(self) -> None:
-        self._stop.set()
-        self.flush()
-
-
-_live: weakref.WeakSet[FleetCounters] = weakref.WeakSet()
-
-
-@atexit.register
-def _flush_at_exit() -> None:
-    for counters in list(_live):
-        if counters._pid == os.getpid():
-            counters.flush()
+        self._periodic.stop()
 
 
 def fleet_subscriber(config: ObserveConfig) -> FleetCounters | None:

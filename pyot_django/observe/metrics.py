@@ -27,19 +27,25 @@ value, so a garbled header cannot grow the label set; ``none`` if absent).
 
 Under gunicorn or Celery prefork set ``PROMETHEUS_MULTIPROC_DIR`` before the processes
 start (prometheus_client's multiprocess mode); :mod:`.views` then aggregates the files.
-Label children are cached per label tuple, so a Memory hit pays a dict lookup, an
-``inc()`` and an ``observe()``.
+Lookups are added up in memory and moved into the metrics every second (and before
+a scrape of the same process, and at exit): a Memory hit pays one dict update.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
+from bisect import bisect_left
 from typing import Any
 
 from .events import Subscriber, limit_type_of
+from .flusher import Periodic, _Process
 from .metrics_headers import budget_windows
 
-__all__ = ["METRIC_NAMES", "PrometheusSubscriber", "metrics"]
+__all__ = ["FLUSH_SECONDS", "METRIC_NAMES", "PrometheusSubscriber", "flush_metrics", "metrics"]
+
+#: How far behind the lookup counters may be (they are added up in memory first).
+FLUSH_SECONDS = 1.0
 
 _LOOKUP_BUCKETS = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 _RIOT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -109,6 +115,27 @@ class _Metrics:
         )
 
 
+def _observe_many(histogram: Any, slot: int, count: int, total: float) -> None:
+    """``count`` observations summing to ``total`` that all fell into bucket ``slot``."""
+    buckets, sum_value = getattr(histogram, "_buckets", None), getattr(histogram, "_sum", None)
+    if buckets is not None and sum_value is not None and slot < len(buckets):
+        buckets[slot].inc(count)  # what Histogram.observe does, ``count`` times at once
+        sum_value.inc(total)
+        return
+    value = total / count  # another prometheus_client: observe the mean, count times
+    for _ in range(count):
+        histogram.observe(value)
+
+
+_subscribers: weakref.WeakSet[PrometheusSubscriber] = weakref.WeakSet()
+
+
+def flush_metrics() -> None:
+    """Move this process's buffered lookup counts into the metrics (the view calls it)."""
+    for subscriber in list(_subscribers):
+        subscriber.flush()
+
+
 _metrics: _Metrics | None = None
 _metrics_lock = threading.Lock()
 
@@ -124,21 +151,46 @@ def metrics() -> _Metrics:
 
 
 class PrometheusSubscriber(Subscriber):
-    """Feeds the metrics; children are cached by label values (``labels()`` is the slow part)."""
+    """Feeds the metrics.
+
+    Lookups are the hot path (a Memory hit is a few µs): each one adds to a dict under a
+    lock, keyed by labels and histogram bucket, and :meth:`flush` moves the sums into
+    the metrics — every :data:`FLUSH_SECONDS` from a thread, before a scrape of this
+    process, and at exit. The other events are rare and go straight to the metrics.
+    """
 
     def __init__(self) -> None:
         self.m = metrics()
-        self._lookup_children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[str, str, str, int], list[float]] = {}
+        self._periodic = Periodic(self.flush, FLUSH_SECONDS, "pyot-metrics-flush")
+        _subscribers.add(self)
+
+    def _forked(self) -> None:
+        self._pending = {}
 
     def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
-        children = self._lookup_children.get((pipeline, store, outcome))
-        if children is None:
-            children = self._lookup_children[(pipeline, store, outcome)] = (
-                self.m.lookups.labels(pipeline, store, outcome),
-                self.m.lookup_seconds.labels(pipeline, store),
-            )
-        children[0].inc()
-        children[1].observe(seconds)
+        if self._periodic.pid != _Process.generation:
+            self._periodic.ensure(self._forked)
+        key = (pipeline, store, outcome, bisect_left(_LOOKUP_BUCKETS, seconds))
+        with self._lock:
+            entry = self._pending.get(key)
+            if entry is None:
+                self._pending[key] = [1, seconds]
+            else:
+                entry[0] += 1
+                entry[1] += seconds
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        m = self.m
+        for (pipeline, store, outcome, slot), (count, total) in pending.items():
+            m.lookups.labels(pipeline, store, outcome).inc(count)
+            _observe_many(m.lookup_seconds.labels(pipeline, store), slot, int(count), total)
+
+    def close(self) -> None:
+        self._periodic.stop()
 
     def riot_response(self, pipeline, operation, server, status, headers, seconds) -> None:  # type: ignore[override]
         m = self.m

@@ -51,8 +51,10 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         )
 
     from .events import subscribers
+    from .metrics import flush_metrics
 
     subscribers()  # the metric families exist (at zero) even before the first lookup
+    flush_metrics()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("prometheus_multiproc_dir"):
         from prometheus_client import multiprocess
 

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 __all__ = ["LookupRecord", "Trace", "current_trace", "trace_lookups"]
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ goes through object.__setattr__ per field,
+# which made building a record cost more than the Memory hit it describes. Treat records
+# as read-only all the same.
+@dataclass(slots=True)
 class LookupRecord:
     """One lookup: the token's key, the store that supplied it (None: failed), and timing."""
 
