@@ -240,16 +240,16 @@ def _observe_overhead() -> None:
             check=True,
         ).stdout
         runs[mode] = json.loads(out.strip().splitlines()[-1])
-    print("| store                      | payload           | call     |  off µs | metrics µs | +µs  | all µs | +µs  |")
-    print("|----------------------------|-------------------|----------|---------|------------|------|--------|------|")
+    print("| store                      | payload           | call      |  off µs | metrics µs | +µs | all µs | +µs |")
+    print("|----------------------------|-------------------|-----------|---------|------------|-----|--------|-----|")
     for index, row in enumerate(runs["off"]):
         if "floor_us" in row:
             continue
         for call, column in (("await get", "async_get_us"), ("get_sync", "sync_get_us")):
             off, on, every = row[column], runs["metrics"][index][column], runs["all"][index][column]
             print(
-                f"| {row['store']:<26} | {row['payload']:<17} | {call:<8} | {off:>7.1f} | {on:>10.1f} | {on - off:>4.1f} "
-                f"| {every:>6.1f} | {every - off:>4.1f} |"
+                f"| {row['store']:<26} | {row['payload']:<17} | {call:<9} | {off:>7.1f} | {on:>10.1f} "
+                f"| {on - off:>4.1f} | {every:>6.1f} | {every - off:>4.1f} |"
             )
 
 

@@ -58,13 +58,13 @@ def test_scrape_under_multiprocess_mode_sums_two_processes(emu, prefix, client, 
     assert hits == expected.get("Memory", 0) and hits > 0
     assert value(found, "pyot_lookup_duration_seconds_count", pipeline="lol", store="Memory") == hits
     # One scripted 429 (type "method"), retried: one more Riot answer than fetches.
-    assert value(found, "pyot_riot_rate_limited_total", pipeline="lol", operation=METHOD, server="na1", type="method") == 1
-    assert value(found, "pyot_riot_requests_total", pipeline="lol", operation=METHOD, server="na1", status="429") == 1
-    assert value(found, "pyot_riot_requests_total", pipeline="lol", operation=METHOD, server="na1", status="200") == (
-        expected["RiotAPI"]
-    )
-    assert value(found, "pyot_riot_budget_limit", pipeline="lol", scope="app", server="na1", operation="*", window="1") == 20
-    assert value(found, "pyot_riot_budget_used", pipeline="lol", scope="app", server="na1", operation="*", window="120") >= 1
+    riot = {"pipeline": "lol", "operation": METHOD, "server": "na1"}
+    assert value(found, "pyot_riot_rate_limited_total", **riot, type="method") == 1
+    assert value(found, "pyot_riot_requests_total", **riot, status="429") == 1
+    assert value(found, "pyot_riot_requests_total", **riot, status="200") == expected["RiotAPI"]
+    app = {"pipeline": "lol", "scope": "app", "server": "na1", "operation": "*"}
+    assert value(found, "pyot_riot_budget_limit", **app, window="1") == 20
+    assert value(found, "pyot_riot_budget_used", **app, window="120") >= 1
     waits = value(found, "pyot_limiter_wait_seconds_count", pipeline="lol", server="na1", operation=METHOD)
     assert waits == expected["RiotAPI"] + 1
     names = {name for name, _ in found}
