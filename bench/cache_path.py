@@ -10,7 +10,7 @@ sync read. ``orjson.loads`` of the match bytes is printed as the floor.
 
     .venv/bin/python bench/cache_path.py            # both databases (one subprocess each)
     .venv/bin/python bench/cache_path.py --db sqlite
-    .venv/bin/python bench/cache_path.py --observe-overhead   # Memory/DjangoCache with observability off/on
+    .venv/bin/python bench/cache_path.py --observe-overhead   # summoner hits: observability off / on
 
 ``--observe off|metrics|all`` sets ``PYOT_OBSERVE`` for the run: nothing, Prometheus
 metrics, or metrics + fleet counters (in ``PYOT_BENCH_REDIS``) + per-lookup logging
@@ -229,28 +229,81 @@ def _print(rows: list[dict]) -> None:
         print("| " + " | ".join(_cell(row.get(name), width, fmt) for name, _, width, fmt in COLUMNS) + " |")
 
 
-def _observe_overhead() -> None:
-    """Memory and DjangoCache hits with observability off, metrics on, and everything on."""
-    runs = {}
-    for mode in ("off", "metrics", "all"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--db", "sqlite", "--observe", mode, "--only", "Memory,DjangoCache", "--json"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        runs[mode] = json.loads(out.strip().splitlines()[-1])
-    print("| store                      | payload           | call      |  off µs | metrics µs | +µs | all µs | +µs |")
-    print("|----------------------------|-------------------|-----------|---------|------------|-----|--------|-----|")
-    for index, row in enumerate(runs["off"]):
-        if "floor_us" in row:
-            continue
-        for call, column in (("await get", "async_get_us"), ("get_sync", "sync_get_us")):
-            off, on, every = row[column], runs["metrics"][index][column], runs["all"][index][column]
-            print(
-                f"| {row['store']:<26} | {row['payload']:<17} | {call:<9} | {off:>7.1f} | {on:>10.1f} "
-                f"| {on - off:>4.1f} | {every:>6.1f} | {every - off:>4.1f} |"
-            )
+def _observe_overhead(db: str = "sqlite") -> None:
+    """Hits with observability off / metrics / everything, alternated call by call in one process.
+
+    Configures every subscriber once (metrics, fleet counters, lookup logging with the
+    logger at WARNING), then switches between the three states before each call, so the
+    machine's load falls on all three alike (the load here moves a lot).
+    """
+    import orjson
+
+    from bench._django import setup
+
+    setup(db)
+    from asgiref.sync import async_to_sync
+    from django.test import override_settings
+
+    from pyot_django.observe import events
+    from pyot_django.observe.metrics import PrometheusSubscriber
+    from pyot_django.pipeline import PipelineToken, build_pipelines
+
+    payloads = _payloads()
+    token = PipelineToken("lol", "na1", "summoner-v4.getByPUUID", {"encryptedPUUID": "bench"})
+    service = {"BACKEND": "pyot_django.stores.RiotAPI", "API_KEY": "RGAPI-bench", "RATE_LIMITER": None}
+    stores = {
+        "Memory": {"BACKEND": "pyot_django.stores.Memory"},
+        "DjangoCache LocMem": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "locmem"},
+        "DjangoCache django-redis": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "redis"},
+    }
+    state = events._state
+    perf = time.perf_counter_ns
+    print("| store                      | call      | off µs | metrics µs |  +µs | all µs |  +µs |")
+    print("|----------------------------|-----------|--------|------------|------|--------|------|")
+    with override_settings(PYOT_OBSERVE=_observe_settings("all")):
+        events.subscribers()
+        every = dict(state.handlers)
+        metrics_only = {
+            event: tuple(h for h in handlers if isinstance(getattr(h, "__self__", None), PrometheusSubscriber))
+            for event, handlers in every.items()
+        }
+        modes = (("off", False, {}), ("metrics", True, metrics_only), ("all", True, every))
+        for label, options in stores.items():
+            pipeline = build_pipelines({"lol": {"STORES": [dict(options, EXPIRATIONS={"*": -1}), service]}})["lol"]
+            async_to_sync(pipeline.stores[0].set)(token, orjson.loads(payloads["summoner"]))
+            n = 3000 if label != "DjangoCache django-redis" else 600
+
+            def sync_call(pipeline=pipeline):
+                return pipeline.get_sync(token)
+
+            async def async_series(pipeline=pipeline, n=n):
+                samples = {name: [] for name, _, _ in modes}
+                for _ in range(n):
+                    for name, on, handlers in modes:
+                        state.on, state.handlers = on, handlers
+                        start = perf()
+                        await pipeline.get(token)
+                        samples[name].append(perf() - start)
+                return samples
+
+            def sync_series(n=n):
+                samples = {name: [] for name, _, _ in modes}
+                for _ in range(n):
+                    for name, on, handlers in modes:
+                        state.on, state.handlers = on, handlers
+                        start = perf()
+                        sync_call()
+                        samples[name].append(perf() - start)
+                return samples
+
+            for call, samples in (("await get", asyncio.run(async_series())), ("get_sync", sync_series())):
+                off, on, all_ = (_median_ns(samples[name]) for name in ("off", "metrics", "all"))
+                print(
+                    f"| {label:<26} | {call:<9} | {off:>6.1f} | {on:>10.1f} | {on - off:>4.1f} "
+                    f"| {all_:>6.1f} | {all_ - off:>4.1f} |"
+                )
+        state.on, state.handlers = True, every
+    print(f"load average during the run: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
 """One OS process of the fleet tests: lookups against the emulator, then its own tally as JSON.
 
-    python -m tests.observe_worker BASE_URL PREFIX PUUID[,PUUID…] ROUNDS
+    python -m tests.observe_worker BASE_URL PREFIX PUUID[,PUUID…] ROUNDS [matches]
 
-Each round looks up every PUUID once (sync code: ``fetch_sync``). The tally is what
+Each round looks up every PUUID once (sync code: ``fetch_sync``); with ``matches``
+also its match list (``match-v5.getMatchIdsByPUUID`` on americas). The tally is what
 this process's own trace saw (store that answered → count), independent of the
 observability code under test.
 """
@@ -16,7 +17,7 @@ import sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 
-def main(base_url: str, prefix: str, puuids: str, rounds: str) -> None:
+def main(base_url: str, prefix: str, puuids: str, rounds: str, matches: str = "") -> None:
     import django
 
     django.setup()
@@ -32,6 +33,8 @@ def main(base_url: str, prefix: str, puuids: str, rounds: str) -> None:
             for _ in range(int(rounds)):
                 for puuid in puuids.split(","):
                     lol.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)
+                    if matches:
+                        lol.fetch_sync("match-v5.getMatchIdsByPUUID", "americas", puuid=puuid)
         tally: dict[str, int] = {}
         for record in trace.records:
             tally[record.store_name or "none"] = tally.get(record.store_name or "none", 0) + 1

@@ -44,13 +44,13 @@ def prefix():
 def run_workers(base_url: str, prefix: str, workers=WORKERS, env: dict[str, str] | None = None) -> list[dict]:
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.observe_worker", base_url, prefix, puuids, str(rounds)],
+            [sys.executable, "-m", "tests.observe_worker", base_url, prefix, *map(str, worker)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={**os.environ, **(env or {})},
         )
-        for puuids, rounds in workers
+        for worker in workers
     ]
     tallies = []
     for proc in procs:

@@ -141,6 +141,7 @@ def reset() -> None:
     with _state.lock:
         old, _state.subscribers, _state.on = _state.subscribers, (), None
         _state.handlers = {}
+        _labels.clear()  # pipelines are rebuilt after a settings change
     for subscriber in old:
         try:
             subscriber.close()
@@ -169,10 +170,14 @@ def _each(method: str, *args: Any) -> None:
         try:
             handler(*args)
         except Exception:
-            name = getattr(handler, "__qualname__", method)
-            if name not in _state.errors:  # once: a broken subscriber must not flood the log
-                _state.errors.add(name)
-                logger.exception("observability subscriber %s failed; the lookup is unaffected", name)
+            _failed(handler, method)
+
+
+def _failed(handler: Any, method: str) -> None:
+    name = getattr(handler, "__qualname__", method)
+    if name not in _state.errors:  # once: a broken subscriber must not flood the log
+        _state.errors.add(name)
+        logger.exception("observability subscriber %s failed; the lookup is unaffected", name)
 
 
 # -- lookups -------------------------------------------------------------------------------
@@ -197,37 +202,36 @@ class _Recorder:
             self.parent.add(record)
 
 
-def _lookup_done(pipeline: Any, token: Any, recorder: _Recorder, exc: BaseException | None, started: float) -> None:
-    record = recorder.last
-    index = record.store_index if record is not None else None
-    shared = record.shared if record is not None else False
-    if exc is not None:
-        outcome = "not_found" if isinstance(exc, NotFound) else "error"
+_labels: dict[tuple[Any, int], tuple[str, str]] = {}  # (pipeline, store index) -> (store name, outcome)
+
+
+def _store_labels(pipeline: Any, index: int) -> tuple[str, str]:
+    labels = _labels.get((pipeline, index))
+    if labels is None:
+        store = pipeline.stores[index]
+        labels = _labels[(pipeline, index)] = (store.name, "hit" if store.kind == "cache" else "fetched")
+    return labels
+
+
+def _lookup_done(pipeline: Any, token: Any, record: LookupRecord | None, exc: BaseException | None) -> None:
+    if record is None:  # failed before the pipeline walked its stores (e.g. a bad token)
+        index, shared, seconds = None, False, 0.0
+    else:
+        index, shared, seconds = record.store_index, record.shared, record.seconds
+    if exc is None and index is not None and not shared:
+        store, outcome = _store_labels(pipeline, index)  # the hot path: a hit or a fetch
+    elif exc is not None:
+        store, outcome = "none", "not_found" if isinstance(exc, NotFound) else "error"
     elif shared:
-        outcome = "shared"
-    elif index is not None and pipeline.stores[index].kind == "cache":
-        outcome = "hit"
+        store, outcome = "in-flight", "shared"
     else:
-        outcome = "fetched"
-    if shared:
-        store = "in-flight"
-    elif index is not None:
-        store = pipeline.stores[index].name
-    else:
-        store = "none"
-    seconds = record.seconds if record is not None else time.perf_counter() - started
-    _each(
-        "lookup_done",
-        pipeline.model,
-        token.method,
-        token.server,
-        token.stringify,
-        index,
-        store,
-        outcome,
-        seconds,
-        shared,
-    )
+        store, outcome = "none", "fetched"
+    args = (pipeline.model, token.method, token.server, token.stringify, index, store, outcome, seconds, shared)
+    for handler in _state.handlers.get("lookup_done", ()):
+        try:
+            handler(*args)
+        except Exception:
+            _failed(handler, "lookup_done")
 
 
 def observed_lookup(func: F) -> F:
@@ -242,16 +246,15 @@ def observed_lookup(func: F) -> F:
             if type(outer) is _Recorder:  # the sync twin already observes this lookup
                 return await func(self, token, sid)
             recorder = _Recorder(outer)
-            started = time.perf_counter()
             reset_token = current_trace.set(recorder)  # type: ignore[arg-type]
             try:
                 value = await func(self, token, sid)
             except Exception as exc:
                 current_trace.reset(reset_token)
-                _lookup_done(self, token, recorder, exc, started)
+                _lookup_done(self, token, recorder.last, exc)
                 raise
             current_trace.reset(reset_token)
-            _lookup_done(self, token, recorder, None, started)
+            _lookup_done(self, token, recorder.last, None)
             return value
 
         return get  # type: ignore[return-value]
@@ -264,16 +267,15 @@ def observed_lookup(func: F) -> F:
         if type(outer) is _Recorder:
             return func(self, token, sid)
         recorder = _Recorder(outer)
-        started = time.perf_counter()
         reset_token = current_trace.set(recorder)  # type: ignore[arg-type]
         try:
             value = func(self, token, sid)
         except Exception as exc:
             current_trace.reset(reset_token)
-            _lookup_done(self, token, recorder, exc, started)
+            _lookup_done(self, token, recorder.last, exc)
             raise
         current_trace.reset(reset_token)
-        _lookup_done(self, token, recorder, None, started)
+        _lookup_done(self, token, recorder.last, None)
         return value
 
     return get_sync  # type: ignore[return-value]
