@@ -90,3 +90,28 @@ def test_metrics_view_for_staff_in_this_process(emu, prefix, client):  # noqa: F
     assert value(found, "pyot_lookups_total", pipeline="lol", store="Memory", outcome="hit") >= 1
     assert value(found, "pyot_lookups_total", pipeline="lol", store="RiotAPI", outcome="fetched") >= 1
     assert value(found, "pyot_cache_errors_total", pipeline="lol", store="DjangoCache", action="get") >= 1
+
+
+def test_readme_metrics_table_is_the_code():
+    import re
+    from pathlib import Path
+
+    from pyot_django.observe.metrics import metrics
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme[readme.index("### Metrics\n") :].split("\n\n")
+    rows = [line for part in table for line in part.splitlines() if line.startswith("| `pyot_")]
+    documented = {}
+    for row in rows:
+        name, kind, labels = (cell.strip() for cell in row.strip("|").split("|"))
+        documented[name.strip("`")] = (kind, re.findall(r"`(\w+)`", re.sub(r"\(.*?\)", "", labels)))
+    assert set(documented) == set(METRIC_NAMES)
+    m = metrics()
+    objects = [m.lookups, m.lookup_seconds, m.cache_errors, m.riot_requests, m.riot_seconds, m.rate_limited]
+    objects += [m.budget_used, m.budget_limit, m.limiter_wait]
+    for metric in objects:
+        (family,) = metric.describe()
+        name = family.name + ("_total" if family.type == "counter" else "")
+        kind, labels = documented[name]
+        assert kind == family.type
+        assert labels == list(metric._labelnames), name
