@@ -234,48 +234,48 @@ def _lookup_done(pipeline: Any, token: Any, record: LookupRecord | None, exc: Ba
             _failed(handler, "lookup_done")
 
 
+def _begin() -> tuple[_Recorder, Any] | None:
+    """Stand a recorder in as the current trace; None when an outer call already observes."""
+    outer = current_trace.get()
+    if type(outer) is _Recorder:  # get_sync's miss runs get: one lookup, one event
+        return None
+    recorder = _Recorder(outer)
+    return recorder, current_trace.set(recorder)  # type: ignore[arg-type]
+
+
+def _end(pipeline: Any, token: Any, begun: tuple[_Recorder, Any], exc: BaseException | None) -> None:
+    current_trace.reset(begun[1])
+    _lookup_done(pipeline, token, begun[0].last, exc)
+
+
 def observed_lookup(func: F) -> F:
     """Decorate ``Pipeline.get`` / ``get_sync`` so every lookup reports one ``lookup_done``."""
     if inspect.iscoroutinefunction(func):
 
         @functools.wraps(func)
         async def get(self: Any, token: Any, sid: str | None = None) -> Any:
-            if not (_state.on or (_state.on is None and _enabled())):
+            if not (_state.on or (_state.on is None and _enabled())) or (begun := _begin()) is None:
                 return await func(self, token, sid)
-            outer = current_trace.get()
-            if type(outer) is _Recorder:  # the sync twin already observes this lookup
-                return await func(self, token, sid)
-            recorder = _Recorder(outer)
-            reset_token = current_trace.set(recorder)  # type: ignore[arg-type]
             try:
                 value = await func(self, token, sid)
             except Exception as exc:
-                current_trace.reset(reset_token)
-                _lookup_done(self, token, recorder.last, exc)
+                _end(self, token, begun, exc)
                 raise
-            current_trace.reset(reset_token)
-            _lookup_done(self, token, recorder.last, None)
+            _end(self, token, begun, None)
             return value
 
         return get  # type: ignore[return-value]
 
     @functools.wraps(func)
     def get_sync(self: Any, token: Any, sid: str | None = None) -> Any:
-        if not (_state.on or (_state.on is None and _enabled())):
+        if not (_state.on or (_state.on is None and _enabled())) or (begun := _begin()) is None:
             return func(self, token, sid)
-        outer = current_trace.get()
-        if type(outer) is _Recorder:
-            return func(self, token, sid)
-        recorder = _Recorder(outer)
-        reset_token = current_trace.set(recorder)  # type: ignore[arg-type]
         try:
             value = func(self, token, sid)
         except Exception as exc:
-            current_trace.reset(reset_token)
-            _lookup_done(self, token, recorder.last, exc)
+            _end(self, token, begun, exc)
             raise
-        current_trace.reset(reset_token)
-        _lookup_done(self, token, recorder.last, None)
+        _end(self, token, begun, None)
         return value
 
     return get_sync  # type: ignore[return-value]
