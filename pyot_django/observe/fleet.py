@@ -125,7 +125,9 @@ class FleetCounters(Subscriber):
     # -- recording (hot path: memory only) ---------------------------------------------------
 
     def _forked(self) -> None:
-        self._counts, self._budget, self._client = {}, {}, None  # the parent flushes what it counted
+        # The parent flushes what it counted; a lock held by one of its threads stays held here.
+        self._lock = threading.Lock()
+        self._counts, self._budget, self._client = {}, {}, None
 
     def add(self, *fields: str, amount: int = 1) -> None:
         if self._periodic.pid != _Process.generation:

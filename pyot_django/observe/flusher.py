@@ -30,6 +30,8 @@ class _Process:
 
 def _forked() -> None:
     _Process.generation += 1
+    for periodic in list(_live):
+        periodic._lock = threading.Lock()  # another thread may have held it at the fork
 
 
 os.register_at_fork(after_in_child=_forked)

@@ -167,6 +167,7 @@ class PrometheusSubscriber(Subscriber):
         _subscribers.add(self)
 
     def _forked(self) -> None:
+        self._lock = threading.Lock()  # a lock held by a thread of the parent stays held here
         self._pending = {}
 
     def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
