@@ -120,13 +120,14 @@ class FleetCounters(Subscriber):
         self._counts: dict[int, dict[str, int]] = {}
         self._budget: dict[int, dict[str, int]] = {}
         self._down = False
+        self._flushing = threading.Lock()
         self._periodic = Periodic(self.flush, flush_seconds, "pyot-fleet-flush")
 
     # -- recording (hot path: memory only) ---------------------------------------------------
 
     def _forked(self) -> None:
         # The parent flushes what it counted; a lock held by one of its threads stays held here.
-        self._lock = threading.Lock()
+        self._lock, self._flushing = threading.Lock(), threading.Lock()
         self._counts, self._budget, self._client = {}, {}, None
 
     def add(self, *fields: str, amount: int = 1) -> None:
@@ -173,6 +174,12 @@ class FleetCounters(Subscriber):
 
     def flush(self) -> bool:
         """Add the pending deltas to Redis now; False (deltas kept) if Redis failed."""
+        # One flush at a time: the final flush at exit must wait for the thread's, or the
+        # process could end while the thread holds deltas it has taken but not yet sent.
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> bool:
         with self._lock:
             counts, self._counts = self._counts, {}
             budget, self._budget = self._budget, {}
@@ -181,7 +188,7 @@ class FleetCounters(Subscriber):
         try:
             if self._client is None:
                 self._client = self.connect()
-            pipe = self._client.pipeline(transaction=False)
+            pipe = self._client.pipeline(transaction=True)  # all of a flush or none of it
             for minute, fields in counts.items():
                 key = f"{self.prefix}:{minute}"
                 for field, amount in fields.items():

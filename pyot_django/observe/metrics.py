@@ -162,12 +162,14 @@ class PrometheusSubscriber(Subscriber):
     def __init__(self) -> None:
         self.m = metrics()
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()
         self._pending: dict[tuple[str, str, str, int], list[float]] = {}
         self._periodic = Periodic(self.flush, FLUSH_SECONDS, "pyot-metrics-flush")
         _subscribers.add(self)
 
     def _forked(self) -> None:
-        self._lock = threading.Lock()  # a lock held by a thread of the parent stays held here
+        # Locks held by a thread of the parent stay held here.
+        self._lock, self._flushing = threading.Lock(), threading.Lock()
         self._pending = {}
 
     def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
@@ -183,12 +185,13 @@ class PrometheusSubscriber(Subscriber):
                 entry[1] += seconds
 
     def flush(self) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, {}
-        m = self.m
-        for (pipeline, store, outcome, slot), (count, total) in pending.items():
-            m.lookups.labels(pipeline, store, outcome).inc(count)
-            _observe_many(m.lookup_seconds.labels(pipeline, store), slot, int(count), total)
+        with self._flushing:  # the flush at exit waits for the thread's (see FleetCounters.flush)
+            with self._lock:
+                pending, self._pending = self._pending, {}
+            m = self.m
+            for (pipeline, store, outcome, slot), (count, total) in pending.items():
+                m.lookups.labels(pipeline, store, outcome).inc(count)
+                _observe_many(m.lookup_seconds.labels(pipeline, store), slot, int(count), total)
 
     def close(self) -> None:
         self._periodic.stop()
