@@ -4,8 +4,9 @@ The core calls these at one line each (see the ``observe: hook`` comments there)
 
 - :func:`observed_lookup` decorates ``Pipeline.get`` / ``Pipeline.get_sync``: one
   ``lookup_done`` event per lookup (which store answered, outcome, time, shared);
-- :func:`riot_response` after each answer Riot sends;
-- :func:`timed_slot` around the rate limiter's slot: how long the request waited;
+- :func:`riot_answer` after each answer Riot sends (from :class:`~pyot_django.riot.http.HttpClient`,
+  so every service store using the client reports, labelled by its ``label`` and operation);
+- :func:`limiter_waited` once the rate limiter's slot is taken: how long the request waited;
 - :func:`cache_error` when a cache store fails (it then counts as a miss).
 
 Subscribers (:mod:`.metrics`, :mod:`.fleet`, :mod:`.logs`) are chosen from
@@ -16,14 +17,13 @@ logged once and never fails the lookup.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.signals import setting_changed
 
@@ -35,17 +35,18 @@ __all__ = [
     "cache_error",
     "configure",
     "limit_type_of",
+    "limiter_waited",
     "log_fields",
     "observed_lookup",
     "riot_answer",
     "riot_response",
     "subscribers",
-    "timed_slot",
 ]
 
 logger = logging.getLogger("pyot_django.observe")
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 OUTCOMES = ("hit", "fetched", "shared", "not_found", "error")
 
@@ -248,16 +249,22 @@ def _end(pipeline: Any, token: Any, begun: tuple[_Recorder, Any], exc: BaseExcep
     _lookup_done(pipeline, token, begun[0].last, exc)
 
 
-def observed_lookup(func: F) -> F:
-    """Decorate ``Pipeline.get`` / ``get_sync`` so every lookup reports one ``lookup_done``."""
+def observed_lookup(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorate ``Pipeline.get`` / ``get_sync`` so every lookup reports one ``lookup_done``.
+
+    The wrapper takes the same arguments (``deadline=`` included) and passes them on
+    unchanged; ``functools.wraps`` and the ``ParamSpec`` keep the signature for
+    ``inspect`` and type checkers.
+    """
     if inspect.iscoroutinefunction(func):
+        lookup: Any = func
 
         @functools.wraps(func)
-        async def get(self: Any, token: Any, sid: str | None = None) -> Any:
+        async def get(self: Any, token: Any, sid: str | None = None, *, deadline: float | None = None) -> Any:
             if not (_state.on or (_state.on is None and _enabled())) or (begun := _begin()) is None:
-                return await func(self, token, sid)
+                return await lookup(self, token, sid, deadline=deadline)
             try:
-                value = await func(self, token, sid)
+                value = await lookup(self, token, sid, deadline=deadline)
             except Exception as exc:
                 _end(self, token, begun, exc)
                 raise
@@ -266,12 +273,14 @@ def observed_lookup(func: F) -> F:
 
         return get  # type: ignore[return-value]
 
+    lookup_sync: Any = func
+
     @functools.wraps(func)
-    def get_sync(self: Any, token: Any, sid: str | None = None) -> Any:
+    def get_sync(self: Any, token: Any, sid: str | None = None, *, deadline: float | None = None) -> Any:
         if not (_state.on or (_state.on is None and _enabled())) or (begun := _begin()) is None:
-            return func(self, token, sid)
+            return lookup_sync(self, token, sid, deadline=deadline)
         try:
-            value = func(self, token, sid)
+            value = lookup_sync(self, token, sid, deadline=deadline)
         except Exception as exc:
             _end(self, token, begun, exc)
             raise
@@ -303,28 +312,25 @@ def riot_response(
         _each("riot_response", pipeline, operation, server, status, headers, seconds)
 
 
-def riot_answer(store: Any, token: Any, answer: Any, started: float) -> None:
-    """:func:`riot_response` for the RiotAPI store: ``answer`` has status and headers."""
+def riot_answer(pipeline: str, operation: str, server: str, answer: Any, started: float) -> None:
+    """:func:`riot_response` for an :class:`~pyot_django.riot.http.HttpClient` answer (status, headers).
+
+    Called for every attempt's answer, 429s and 5xx included; ``started`` is when the attempt began.
+    """
     if _state.on or (_state.on is None and _enabled()):
         seconds = time.perf_counter() - started
-        _each(
-            "riot_response", store.context.pipeline, token.method, token.server, answer.status, answer.headers, seconds
-        )
+        _each("riot_response", pipeline, operation, server, answer.status, answer.headers, seconds)
 
 
-@contextlib.asynccontextmanager
-async def timed_slot(store: Any, limiter: Any, server: str, operation: str) -> AsyncIterator[Any]:
-    """``limiter.slot(store.identity, server, operation)``, reporting how long it took to get."""
-    started = time.perf_counter()
-    async with limiter.slot(store.identity, server, operation) as held:
-        if _state.on or (_state.on is None and _enabled()):
-            _each("limiter_waited", store.context.pipeline, server, operation, time.perf_counter() - started)
-        yield held
+def limiter_waited(pipeline: str, server: str, operation: str, started: float) -> None:
+    """A request got its rate-limiter slot; it had asked for it at ``started``."""
+    if _state.on or (_state.on is None and _enabled()):
+        _each("limiter_waited", pipeline, server, operation, time.perf_counter() - started)
 
 
-def log_fields(store: Any, operation: str, server: str, **more: Any) -> dict[str, Any]:
-    """The ``extra`` of a RiotAPI warning: the same field names as the lookup log lines."""
-    return {"pipeline": store.context.pipeline, "operation": operation, "server": server, **more}
+def log_fields(pipeline: str, operation: str, server: str, **more: Any) -> dict[str, Any]:
+    """The ``extra`` of a client warning: the same field names as the lookup log lines."""
+    return {"pipeline": pipeline, "operation": operation, "server": server, **more}
 
 
 def cache_error(label: str, action: str, exc: BaseException) -> None:
