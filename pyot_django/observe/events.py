@@ -185,20 +185,31 @@ def _failed(handler: Any, method: str) -> None:
 
 
 class _Recorder:
-    """Stands in as the current trace during one observed lookup and keeps its record.
+    """Stands in as the current trace during one observed lookup and keeps what it learns.
 
-    The pipeline reports each lookup to ``current_trace`` (see :mod:`..pipeline.trace`);
-    the recorder passes the record on to a trace the caller opened, if any.
+    The pipeline reports each lookup to ``current_trace`` (see :mod:`..pipeline.trace`):
+    an answer as ``answered(...)``, a failure as a ``LookupRecord``. The recorder keeps
+    only the store index, ``shared`` and the time (building a record would cost about as
+    much as a Memory hit) and passes the report on to a trace the caller opened, if any.
     """
 
-    __slots__ = ("last", "parent")
+    __slots__ = ("index", "parent", "reported", "seconds", "shared")
 
     def __init__(self, parent: Any) -> None:
         self.parent = parent
-        self.last: LookupRecord | None = None
+        self.reported = False
+        self.index: int | None = None
+        self.shared = False
+        self.seconds = 0.0
+
+    def answered(self, pipeline: Any, token: Any, index: int | None, started: float, shared: bool = False) -> None:
+        self.seconds = time.perf_counter() - started
+        self.index, self.shared, self.reported = index, shared, True
+        if self.parent is not None:
+            self.parent.answered(pipeline, token, index, started, shared)
 
     def add(self, record: LookupRecord) -> None:
-        self.last = record
+        self.index, self.shared, self.seconds, self.reported = record.store_index, record.shared, record.seconds, True
         if self.parent is not None:
             self.parent.add(record)
 
@@ -214,11 +225,9 @@ def _store_labels(pipeline: Any, index: int) -> tuple[str, str]:
     return labels
 
 
-def _lookup_done(pipeline: Any, token: Any, record: LookupRecord | None, exc: BaseException | None) -> None:
-    if record is None:  # failed before the pipeline walked its stores (e.g. a bad token)
-        index, shared, seconds = None, False, 0.0
-    else:
-        index, shared, seconds = record.store_index, record.shared, record.seconds
+def _lookup_done(pipeline: Any, token: Any, seen: _Recorder, exc: BaseException | None) -> None:
+    # Not reported: failed before the pipeline walked its stores (e.g. a bad token).
+    index, shared, seconds = seen.index, seen.shared, seen.seconds
     if exc is None and index is not None and not shared:
         store, outcome = _store_labels(pipeline, index)  # the hot path: a hit or a fetch
     elif exc is not None:
@@ -246,7 +255,7 @@ def _begin() -> tuple[_Recorder, Any] | None:
 
 def _end(pipeline: Any, token: Any, begun: tuple[_Recorder, Any], exc: BaseException | None) -> None:
     current_trace.reset(begun[1])
-    _lookup_done(pipeline, token, begun[0].last, exc)
+    _lookup_done(pipeline, token, begun[0], exc)
 
 
 def observed_lookup(func: Callable[P, R]) -> Callable[P, R]:

@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import NotFindable, NotFound, PyotError
@@ -118,14 +117,18 @@ class Pipeline:
             trace.add(self._record(token, None, started, error=f"{type(exc).__name__}: {exc}"))
             raise
         supplier = _supplier.get()
-        record = self._record(token, supplier if supplier is not None and supplier >= 0 else None, started)
-        if supplier == _SHARED:
-            record = replace(record, shared=True, store_name="in-flight lookup")
-        trace.add(record)
+        trace.answered(
+            self, token, supplier if supplier is not None and supplier >= 0 else None, started, supplier == _SHARED
+        )
         return value
 
     def _record(
-        self, token: PipelineToken, index: int | None, started: float, error: str | None = None
+        self,
+        token: PipelineToken,
+        index: int | None,
+        started: float,
+        error: str | None = None,
+        shared: bool = False,
     ) -> LookupRecord:
         return LookupRecord(
             pipeline=self.model,
@@ -133,9 +136,10 @@ class Pipeline:
             server=token.server,
             key=token.stringify,
             store_index=index,
-            store_name=None if index is None else self.stores[index].name,
+            store_name="in-flight lookup" if shared else None if index is None else self.stores[index].name,
             seconds=time.perf_counter() - started,
             error=error,
+            shared=shared,
         )
 
     async def fetch(
@@ -219,7 +223,7 @@ class Pipeline:
 
                 async_to_sync(self._sink)(token, value, index)
             if trace is not None:
-                trace.add(self._record(token, index, started))
+                trace.answered(self, token, index, started)
             return value
         if seconds is None:
             return self._get_sync_miss(token, sid)
@@ -241,7 +245,7 @@ class Pipeline:
                 continue
             trace = current_trace.get()
             if trace is not None:
-                trace.add(replace(self._record(token, None, started), shared=True, store_name="in-flight lookup"))
+                trace.answered(self, token, None, started, shared=True)
             return value
         # The deadline scope's context travels with async_to_sync into the lookup.
         return async_to_sync(self._traced_get)(token, sid)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["LookupRecord", "Trace", "current_trace", "trace_lookups"]
 
@@ -45,6 +46,14 @@ class Trace:
         self.records.append(record)
         if self.parent is not None:
             self.parent.add(record)
+
+    def answered(self, pipeline: Any, token: Any, index: int | None, started: float, shared: bool = False) -> None:
+        """Store ``index`` of ``pipeline`` (None with ``shared``: another caller's flight) answered ``token``.
+
+        The pipeline reports answers this way rather than with a built record, so a
+        trace that only counts (the observer's) need not build one.
+        """
+        self.add(pipeline._record(token, index, started, shared=shared))
 
     def by_store(self) -> dict[str, int]:
         counts: dict[str, int] = {}
