@@ -19,6 +19,7 @@ from ..exceptions import NotFindable, NotFound, PyotError
 from ..observe.events import observed_lookup  # observe: hook (issue 13)
 from ..riot.deadline import Deadline, current_deadline, deadline_problem, deadline_scope
 from ..stores.base import CacheStore, ServiceStore, Store, ValueRefused
+from ..stores.memory import Memory
 from .flight import FlightTable, LeaderGone
 from .health import StoreHealth
 from .trace import LookupRecord, current_trace
@@ -75,6 +76,10 @@ class Pipeline:
             for index, store in enumerate(self.stores)
         )
         self._flights = FlightTable()
+        # A hit in process memory is read before any flight: nothing to share, and leading
+        # a Flight would cost the async hit more than the read (get_sync reads it the same way).
+        first = self.stores[0] if self.stores else None
+        self._memory: Memory | None = first if type(first) is Memory else None
         identities = [identity for store in self.stores if (identity := getattr(store, "identity", None))]
         self.namespace = f"{self.model}@{'+'.join(identities) or 'nokey'}"
         for store in self.stores:
@@ -251,6 +256,17 @@ class Pipeline:
         return async_to_sync(self._traced_get)(token, sid)
 
     async def _get(self, token: PipelineToken, sid: str | None = None) -> Any:
+        memory = self._memory
+        if memory is not None:
+            try:
+                value = memory.get_sync(token)
+            except NotFound:
+                pass  # _lookup asks it again and counts the miss
+            else:
+                self.health[0].hits += 1
+                if current_trace.get() is not None:
+                    _supplier.set(0)
+                return value
         key = token.stringify
         deadline = current_deadline.get()
         flights = self._flights
