@@ -10,6 +10,11 @@ sync read. ``orjson.loads`` of the match bytes is printed as the floor.
 
     .venv/bin/python bench/cache_path.py            # both databases (one subprocess each)
     .venv/bin/python bench/cache_path.py --db sqlite
+    .venv/bin/python bench/cache_path.py --observe-overhead   # summoner hits: observability off / on
+
+``--observe off|metrics|all`` sets ``PYOT_OBSERVE`` for the run: nothing, Prometheus
+metrics, or metrics + fleet counters (in ``PYOT_BENCH_REDIS``) + per-lookup logging
+turned on but filtered out (the logger's level is WARNING).
 """
 
 from __future__ import annotations
@@ -81,12 +86,28 @@ def _payloads() -> dict[str, bytes]:
     return {"summoner": summoner, "match": match}
 
 
-def run(db: str) -> list[dict]:
-    import orjson
+def _observe_settings(mode: str) -> dict:
+    from bench._django import REDIS_URL
 
+    if mode == "off":
+        return {"METRICS": False, "FLEET": False}
+    if mode == "metrics":
+        return {"METRICS": True, "FLEET": False}
+    return {"METRICS": True, "FLEET": REDIS_URL, "FLEET_KEY_PREFIX": "pyot:bench:fleet", "LOG_LOOKUPS": True}
+
+
+def run(db: str, observe: str = "off", only: tuple[str, ...] = ()) -> list[dict]:
     from bench._django import setup
 
     setup(db)
+    from django.test import override_settings
+
+    with override_settings(PYOT_OBSERVE=_observe_settings(observe)):
+        return _run(db, only)
+
+
+def _run(db: str, only: tuple[str, ...]) -> list[dict]:
+    import orjson
     from asgiref.sync import async_to_sync
     from django.core.cache import caches
 
@@ -107,6 +128,8 @@ def run(db: str) -> list[dict]:
     }
     if db != "sqlite":
         stores = {f"DjangoORM {db}": stores[f"DjangoORM {db}"]}
+    if only:
+        stores = {label: options for label, options in stores.items() if label.startswith(only)}
 
     PyotEntry.objects.all().delete()
     PyotEntry.objects.bulk_create(
@@ -206,13 +229,96 @@ def _print(rows: list[dict]) -> None:
         print("| " + " | ".join(_cell(row.get(name), width, fmt) for name, _, width, fmt in COLUMNS) + " |")
 
 
+def _observe_overhead(db: str = "sqlite") -> None:
+    """Hits with observability off / metrics / everything, alternated call by call in one process.
+
+    Configures every subscriber once (metrics, fleet counters, lookup logging with the
+    logger at WARNING), then switches between the three states before each call, so the
+    machine's load falls on all three alike (the load here moves a lot).
+    """
+    import orjson
+
+    from bench._django import setup
+
+    setup(db)
+    from asgiref.sync import async_to_sync
+    from django.test import override_settings
+
+    from pyot_django.observe import events
+    from pyot_django.observe.metrics import PrometheusSubscriber
+    from pyot_django.pipeline import PipelineToken, build_pipelines
+
+    payloads = _payloads()
+    token = PipelineToken("lol", "na1", "summoner-v4.getByPUUID", {"encryptedPUUID": "bench"})
+    service = {"BACKEND": "pyot_django.stores.RiotAPI", "API_KEY": "RGAPI-bench", "RATE_LIMITER": None}
+    stores = {
+        "Memory": {"BACKEND": "pyot_django.stores.Memory"},
+        "DjangoCache LocMem": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "locmem"},
+        "DjangoCache django-redis": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "redis"},
+    }
+    state = events._state
+    perf = time.perf_counter_ns
+    print("| store                      | call      | off µs | metrics µs |  +µs | all µs |  +µs |")
+    print("|----------------------------|-----------|--------|------------|------|--------|------|")
+    with override_settings(PYOT_OBSERVE=_observe_settings("all")):
+        events.subscribers()
+        every = dict(state.handlers)
+        metrics_only = {
+            event: tuple(h for h in handlers if isinstance(getattr(h, "__self__", None), PrometheusSubscriber))
+            for event, handlers in every.items()
+        }
+        modes = (("off", False, {}), ("metrics", True, metrics_only), ("all", True, every))
+        for label, options in stores.items():
+            pipeline = build_pipelines({"lol": {"STORES": [dict(options, EXPIRATIONS={"*": -1}), service]}})["lol"]
+            async_to_sync(pipeline.stores[0].set)(token, orjson.loads(payloads["summoner"]))
+            n = 3000 if label != "DjangoCache django-redis" else 600
+
+            def sync_call(pipeline=pipeline):
+                return pipeline.get_sync(token)
+
+            async def async_series(pipeline=pipeline, n=n):
+                samples = {name: [] for name, _, _ in modes}
+                for _ in range(n):
+                    for name, on, handlers in modes:
+                        state.on, state.handlers = on, handlers
+                        start = perf()
+                        await pipeline.get(token)
+                        samples[name].append(perf() - start)
+                return samples
+
+            def sync_series(n=n):
+                samples = {name: [] for name, _, _ in modes}
+                for _ in range(n):
+                    for name, on, handlers in modes:
+                        state.on, state.handlers = on, handlers
+                        start = perf()
+                        sync_call()
+                        samples[name].append(perf() - start)
+                return samples
+
+            for call, samples in (("await get", asyncio.run(async_series())), ("get_sync", sync_series())):
+                off, on, all_ = (_median_ns(samples[name]) for name in ("off", "metrics", "all"))
+                print(
+                    f"| {label:<26} | {call:<9} | {off:>6.1f} | {on:>10.1f} | {on - off:>4.1f} "
+                    f"| {all_:>6.1f} | {all_ - off:>4.1f} |"
+                )
+        state.on, state.handlers = True, every
+    print(f"load average during the run: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"])
+    parser.add_argument("--observe", choices=["off", "metrics", "all"], default="off")
+    parser.add_argument("--only", default="", help="comma-separated store label prefixes")
+    parser.add_argument("--observe-overhead", action="store_true")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.observe_overhead:
+        _observe_overhead()
+        return
     if args.db:
-        rows = run(args.db)
+        rows = run(args.db, args.observe, tuple(filter(None, args.only.split(","))))
         if args.json:
             print(json.dumps(rows))
         else:

@@ -62,7 +62,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "testproject.trace.pipeline_trace",
+                "pyot_django.observe.request_trace.pipeline_trace",
             ]
         },
     }

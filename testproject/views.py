@@ -11,11 +11,12 @@ from asgiref.sync import async_to_sync
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from pyot_django.observe.request_trace import traced
+
 from .errors import PageError, riot_errors
 from .forms import SearchForm
 from .players import load_match_page, load_player
 from .riot import PLATFORMS, REGIONS, parse_riot_id
-from .trace import traced
 
 __all__ = ["match", "player", "search"]
 

@@ -58,7 +58,7 @@ def site(settings, riot_emulator: RunningEmulator) -> RunningEmulator:
             "OPTIONS": {
                 "context_processors": [
                     *settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
-                    "testproject.trace.pipeline_trace",
+                    "pyot_django.observe.request_trace.pipeline_trace",
                 ]
             },
         }

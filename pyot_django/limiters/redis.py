@@ -187,6 +187,8 @@ class RedisLimiter(Limiter[RedisTicket]):
                 type(exc).__name__,
                 exc,
                 self.fallback.share * 100,
+                # observe: fields (issue 13)
+                extra={"limiter_redis": _public(self.location), "error": type(exc).__name__},
             )
 
     async def _recover(self) -> None:
@@ -198,7 +200,11 @@ class RedisLimiter(Limiter[RedisTicket]):
         self._away_keys.difference_update(away)
         self._down = False
         self.fallback.wake()  # its waiters return to Redis now, not at their next turn
-        logger.warning("Rate-limit Redis at %s answers again; sharing limits through it", _public(self.location))
+        logger.warning(
+            "Rate-limit Redis at %s answers again; sharing limits through it",
+            _public(self.location),
+            extra={"limiter_redis": _public(self.location)},  # observe: fields (issue 13)
+        )
 
     def _keys(self, key_id: str, server: str, method: str) -> tuple[str, str]:
         app = f"{self.key_prefix}:{{{key_id}:{server}}}"

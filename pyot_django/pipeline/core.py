@@ -13,12 +13,13 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import NotFindable, NotFound, PyotError
+from ..observe.events import observed_lookup  # observe: hook (issue 13)
 from ..riot.deadline import Deadline, current_deadline, deadline_problem, deadline_scope
 from ..stores.base import CacheStore, ServiceStore, Store, ValueRefused
+from ..stores.memory import Memory
 from .flight import FlightTable, LeaderGone
 from .health import StoreHealth
 from .trace import LookupRecord, current_trace
@@ -76,6 +77,10 @@ class Pipeline(TypedFetch):
             for index, store in enumerate(self.stores)
         )
         self._flights = FlightTable()
+        # A hit in process memory is read before any flight: nothing to share, and leading
+        # a Flight would cost the async hit more than the read (get_sync reads it the same way).
+        first = self.stores[0] if self.stores else None
+        self._memory: Memory | None = first if type(first) is Memory else None
         identities = [identity for store in self.stores if (identity := getattr(store, "identity", None))]
         self.namespace = f"{self.model}@{'+'.join(identities) or 'nokey'}"
         for store in self.stores:
@@ -92,6 +97,7 @@ class Pipeline(TypedFetch):
 
     # -- get -----------------------------------------------------------------------------
 
+    @observed_lookup  # observe: hook (issue 13): one lookup_done event per lookup
     async def get(self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None) -> Any:
         """The object for ``token`` from the first store that has it; ``NotFound`` if none.
 
@@ -117,14 +123,18 @@ class Pipeline(TypedFetch):
             trace.add(self._record(token, None, started, error=f"{type(exc).__name__}: {exc}"))
             raise
         supplier = _supplier.get()
-        record = self._record(token, supplier if supplier is not None and supplier >= 0 else None, started)
-        if supplier == _SHARED:
-            record = replace(record, shared=True, store_name="in-flight lookup")
-        trace.add(record)
+        trace.answered(
+            self, token, supplier if supplier is not None and supplier >= 0 else None, started, supplier == _SHARED
+        )
         return value
 
     def _record(
-        self, token: PipelineToken, index: int | None, started: float, error: str | None = None
+        self,
+        token: PipelineToken,
+        index: int | None,
+        started: float,
+        error: str | None = None,
+        shared: bool = False,
     ) -> LookupRecord:
         return LookupRecord(
             pipeline=self.model,
@@ -132,9 +142,10 @@ class Pipeline(TypedFetch):
             server=token.server,
             key=token.stringify,
             store_index=index,
-            store_name=None if index is None else self.stores[index].name,
+            store_name="in-flight lookup" if shared else None if index is None else self.stores[index].name,
             seconds=time.perf_counter() - started,
             error=error,
+            shared=shared,
         )
 
     def token(
@@ -151,6 +162,7 @@ class Pipeline(TypedFetch):
         check_query(endpoint, token.queries)
         return token
 
+    @observed_lookup  # observe: hook (issue 13): one lookup_done event per lookup
     def get_sync(self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None) -> Any:
         """``get`` for sync code (WSGI views, Celery tasks, commands) without an event loop per hit.
 
@@ -186,7 +198,7 @@ class Pipeline(TypedFetch):
 
                 async_to_sync(self._sink)(token, value, index)
             if trace is not None:
-                trace.add(self._record(token, index, started))
+                trace.answered(self, token, index, started)
             return value
         if seconds is None:
             return self._get_sync_miss(token, sid)
@@ -208,12 +220,23 @@ class Pipeline(TypedFetch):
                 continue
             trace = current_trace.get()
             if trace is not None:
-                trace.add(replace(self._record(token, None, started), shared=True, store_name="in-flight lookup"))
+                trace.answered(self, token, None, started, shared=True)
             return value
         # The deadline scope's context travels with async_to_sync into the lookup.
         return async_to_sync(self._traced_get)(token, sid)
 
     async def _get(self, token: PipelineToken, sid: str | None = None) -> Any:
+        memory = self._memory
+        if memory is not None:
+            try:
+                value = memory.get_sync(token)
+            except NotFound:
+                pass  # _lookup asks it again and counts the miss
+            else:
+                self.health[0].hits += 1
+                if current_trace.get() is not None:
+                    _supplier.set(0)
+                return value
         key = token.stringify
         deadline = current_deadline.get()
         flights = self._flights

@@ -16,6 +16,8 @@ import logging
 import time
 from typing import Any
 
+from ..observe.events import cache_error  # observe: hook (issue 13)
+
 __all__ = ["StoreHealth"]
 
 logger = logging.getLogger("pyot_django.pipeline")
@@ -59,6 +61,7 @@ class StoreHealth:
         else:
             self.errors += 1
         self.retry_at = time.monotonic() + COOL_DOWN_SECONDS
+        cache_error(self.label, action, exc)  # observe: hook (issue 13)
         if self.failing:
             logger.debug("%s still failing on %s: %s: %s", self.label, action, type(exc).__name__, exc)
             return
@@ -69,13 +72,14 @@ class StoreHealth:
             action,
             type(exc).__name__,
             exc,
+            extra={"store": self.label, "action": action, "error": type(exc).__name__},  # observe: fields (issue 13)
         )
 
     def recovered(self) -> None:
         """The store answered (a hit, a miss or a stored value): it is in service again."""
         if self.failing:
             self.failing = False
-            logger.warning("%s recovered", self.label)
+            logger.warning("%s recovered", self.label, extra={"store": self.label})  # observe: fields (issue 13)
 
     def refused(self, exc: BaseException) -> None:
         """The store would not keep one value: logged once per reason, never a failure."""

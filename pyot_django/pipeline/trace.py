@@ -12,11 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["LookupRecord", "Trace", "current_trace", "trace_lookups"]
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ goes through object.__setattr__ per field,
+# which made building a record cost more than the Memory hit it describes. Treat records
+# as read-only all the same.
+@dataclass(slots=True)
 class LookupRecord:
     """One lookup: the token's key, the store that supplied it (None: failed), and timing."""
 
@@ -34,9 +38,22 @@ class LookupRecord:
 @dataclass
 class Trace:
     records: list[LookupRecord] = field(default_factory=list)
+    # The trace that was current when this one opened: it sees these records too, so a
+    # view's own trace and the debug toolbar's request-wide one both list every lookup.
+    parent: Trace | None = field(default=None, repr=False)
 
     def add(self, record: LookupRecord) -> None:
         self.records.append(record)
+        if self.parent is not None:
+            self.parent.add(record)
+
+    def answered(self, pipeline: Any, token: Any, index: int | None, started: float, shared: bool = False) -> None:
+        """Store ``index`` of ``pipeline`` (None with ``shared``: another caller's flight) answered ``token``.
+
+        The pipeline reports answers this way rather than with a built record, so a
+        trace that only counts (the observer's) need not build one.
+        """
+        self.add(pipeline._record(token, index, started, shared=shared))
 
     def by_store(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -51,7 +68,7 @@ current_trace: ContextVar[Trace | None] = ContextVar("pyot_django_trace", defaul
 
 @contextmanager
 def trace_lookups() -> Iterator[Trace]:
-    trace = Trace()
+    trace = Trace(parent=current_trace.get())
     reset = current_trace.set(trace)
     try:
         yield trace

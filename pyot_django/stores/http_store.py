@@ -64,6 +64,7 @@ class HttpServiceStore(ServiceStore):
             log_level=log_level,
             logger=logger,
             limiter_scope=limiter_scope,
+            label=context.pipeline,  # observe: fields (issue 13): metrics and log lines name the pipeline
         )
 
     @classmethod

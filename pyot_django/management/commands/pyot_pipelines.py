@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from ...exceptions import PyotError
+from ...observe.fleet_read import with_fleet  # observe: hook (issue 13)
 from ...operations import PipelineInfo, StoreInfo, inspect_pipelines
 from ._base import command_error, dump_json
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         except PyotError as exc:
             raise command_error(exc) from exc
         if options["json"]:
-            self.stdout.write(dump_json([info.as_dict() for info in infos]))
+            self.stdout.write(dump_json(with_fleet([info.as_dict() for info in infos])))  # observe: hook (issue 13)
             return
         if not infos:
             self.stdout.write(self.style.WARNING("No pipelines configured in settings.PYOT."))

@@ -76,6 +76,7 @@ class HttpClient:
         log_level: int = logging.DEBUG,
         logger: logging.Logger | None = None,
         limiter_scope: str | None = None,
+        label: str = "-",
     ) -> None:
         self.strategies = strategies
         self.secret = secret
@@ -90,6 +91,8 @@ class HttpClient:
         self.log_level = log_level
         self.logger = logger or logging.getLogger("pyot_django.riot")
         self.pools = LoopClients(new_pool)
+        self.label = label
+        """Who this client serves (a pipeline's name): the ``pipeline`` label of its metrics and log lines."""
 
     async def request(
         self,
@@ -132,6 +135,8 @@ class HttpClient:
                 wait.number,
                 wait.strategy.retries,
                 wait.seconds,
+                # observe: fields (issue 13)
+                extra=_observe().log_fields(self.label, method, server, status=outcome.status, retry_in=wait.seconds),
             )
             if wait.seconds:
                 await asyncio.sleep(wait.seconds)
@@ -154,6 +159,7 @@ class HttpClient:
             )
             return _Failed(too_large, big.status, final=True)
         self._log(call, answer.status)
+        _observe().riot_answer(self.label, call.method, call.server, answer, call.started)  # observe: hook (issue 13)
         status = answer.status
         if status < 300:
             value, reason = decode(answer.content, call.returns)
@@ -177,8 +183,10 @@ class HttpClient:
             return answer, self._retry_after(answer, call)
         from ...limiters.base import WaitTooLong
 
+        waiting = time.perf_counter()
         try:
             async with limiter.slot(self.key_id, call.server, call.method, max_wait=call.max_wait()) as slot:
+                _observe().limiter_waited(self.label, call.server, call.method, waiting)  # observe: hook (issue 13)
                 answer = await self._timed(call)
                 retry_after = self._retry_after(answer, call)
                 await slot.record(answer.status, answer.headers, retry_after=retry_after)
@@ -273,6 +281,13 @@ class _Deadline(Exception):
                 **labels,
             )
         return Timeout("the lookup's deadline passed", status=TIMEOUT_STATUS, cause="deadline", **labels)
+
+
+def _observe() -> Any:
+    # Imported on use: observe.events imports the pipeline, which imports the stores and this client.
+    from ...observe import events
+
+    return events
 
 
 def _riot_message(answer: Answer) -> str:

@@ -1,0 +1,214 @@
+"""Prometheus metrics (``pip install 'pyot_django[metrics]'``), in the default registry.
+
+Names and labels (also in README "Metrics"):
+
+========================================  =========  =======================================
+metric                                    type       labels
+========================================  =========  =======================================
+``pyot_lookups_total``                    counter    pipeline, store, outcome
+``pyot_lookup_duration_seconds``          histogram  pipeline, store
+``pyot_cache_errors_total``               counter    pipeline, store, action
+``pyot_riot_requests_total``              counter    pipeline, operation, server, status
+``pyot_riot_request_duration_seconds``    histogram  pipeline, operation
+``pyot_riot_rate_limited_total``          counter    pipeline, operation, server, type
+``pyot_riot_budget_used``                 gauge      pipeline, scope, server, operation, window
+``pyot_riot_budget_limit``                gauge      pipeline, scope, server, operation, window
+``pyot_limiter_wait_seconds``             histogram  pipeline, server, operation
+========================================  =========  =======================================
+
+``store`` is the store that answered (``Memory``, ``DjangoCache``, ``DjangoORM``,
+``RiotAPI``…; ``in-flight`` when another caller's lookup was shared, ``none`` when
+nobody answered); ``outcome`` one of ``hit`` ``fetched`` ``shared`` ``not_found``
+``error``. ``scope`` is ``app`` (``operation`` is then ``*``) or ``method``;
+``window`` the limit's seconds; the budget gauges hold the last ``X-*-Rate-Limit-Count``
+and ``X-*-Rate-Limit`` Riot sent (``mostrecent`` across processes). ``type`` is
+``X-Rate-Limit-Type`` (``application``, ``method``, ``service``; ``other`` for any other
+value, so a garbled header cannot grow the label set; ``none`` if absent).
+
+Under gunicorn or Celery prefork set ``PROMETHEUS_MULTIPROC_DIR`` before the processes
+start (prometheus_client's multiprocess mode); :mod:`.views` then aggregates the files.
+Lookups are added up in memory and moved into the metrics every second (and before
+a scrape of the same process, and at exit): a Memory hit pays one dict update.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from bisect import bisect_left
+from typing import Any
+
+from .events import Subscriber, limit_type_of
+from .flusher import Periodic, _Process
+from .metrics_headers import budget_windows
+
+__all__ = ["FLUSH_SECONDS", "METRIC_NAMES", "PrometheusSubscriber", "flush_metrics", "metrics"]
+
+#: How far behind the lookup counters may be (they are added up in memory first).
+FLUSH_SECONDS = 1.0
+
+_LOOKUP_BUCKETS = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+_RIOT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_WAIT_BUCKETS = (0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0)
+
+METRIC_NAMES = (
+    "pyot_lookups_total",
+    "pyot_lookup_duration_seconds",
+    "pyot_cache_errors_total",
+    "pyot_riot_requests_total",
+    "pyot_riot_request_duration_seconds",
+    "pyot_riot_rate_limited_total",
+    "pyot_riot_budget_used",
+    "pyot_riot_budget_limit",
+    "pyot_limiter_wait_seconds",
+)
+
+
+class _Metrics:
+    """The metric objects, created once per process (prometheus_client refuses duplicates)."""
+
+    def __init__(self) -> None:
+        from prometheus_client import Counter, Gauge, Histogram
+
+        self.lookups = Counter(
+            "pyot_lookups", "Pipeline lookups by the store that answered.", ["pipeline", "store", "outcome"]
+        )
+        self.lookup_seconds = Histogram(
+            "pyot_lookup_duration_seconds",
+            "Lookup time by the store that answered.",
+            ["pipeline", "store"],
+            buckets=_LOOKUP_BUCKETS,
+        )
+        self.cache_errors = Counter(
+            "pyot_cache_errors", "Cache store failures (each counted as a miss).", ["pipeline", "store", "action"]
+        )
+        self.riot_requests = Counter(
+            "pyot_riot_requests", "Answers from the Riot API by status.", ["pipeline", "operation", "server", "status"]
+        )
+        self.riot_seconds = Histogram(
+            "pyot_riot_request_duration_seconds",
+            "Riot API request time.",
+            ["pipeline", "operation"],
+            buckets=_RIOT_BUCKETS,
+        )
+        self.rate_limited = Counter(
+            "pyot_riot_rate_limited", "429 answers by X-Rate-Limit-Type.", ["pipeline", "operation", "server", "type"]
+        )
+        scope_labels = ["pipeline", "scope", "server", "operation", "window"]
+        self.budget_used = Gauge(
+            "pyot_riot_budget_used",
+            "Requests counted by Riot in the window (last X-*-Rate-Limit-Count).",
+            scope_labels,
+            multiprocess_mode="mostrecent",
+        )
+        self.budget_limit = Gauge(
+            "pyot_riot_budget_limit",
+            "The window's limit (last X-*-Rate-Limit).",
+            scope_labels,
+            multiprocess_mode="mostrecent",
+        )
+        self.limiter_wait = Histogram(
+            "pyot_limiter_wait_seconds",
+            "Time a request waited for the rate limiter.",
+            ["pipeline", "server", "operation"],
+            buckets=_WAIT_BUCKETS,
+        )
+
+
+def _observe_many(histogram: Any, slot: int, count: int, total: float) -> None:
+    """``count`` observations summing to ``total`` that all fell into bucket ``slot``."""
+    buckets, sum_value = getattr(histogram, "_buckets", None), getattr(histogram, "_sum", None)
+    if buckets is not None and sum_value is not None and slot < len(buckets):
+        buckets[slot].inc(count)  # what Histogram.observe does, ``count`` times at once
+        sum_value.inc(total)
+        return
+    value = total / count  # another prometheus_client: observe the mean, count times
+    for _ in range(count):
+        histogram.observe(value)
+
+
+_subscribers: weakref.WeakSet[PrometheusSubscriber] = weakref.WeakSet()
+
+
+def flush_metrics() -> None:
+    """Move this process's buffered lookup counts into the metrics (the view calls it)."""
+    for subscriber in list(_subscribers):
+        subscriber.flush()
+
+
+_metrics: _Metrics | None = None
+_metrics_lock = threading.Lock()
+
+
+def metrics() -> _Metrics:
+    """This process's metric objects (created on first use)."""
+    global _metrics
+    if _metrics is None:
+        with _metrics_lock:
+            if _metrics is None:
+                _metrics = _Metrics()
+    return _metrics
+
+
+class PrometheusSubscriber(Subscriber):
+    """Feeds the metrics.
+
+    Lookups are the hot path (a Memory hit is a few µs): each one adds to a dict under a
+    lock, keyed by labels and histogram bucket, and :meth:`flush` moves the sums into
+    the metrics — every :data:`FLUSH_SECONDS` from a thread, before a scrape of this
+    process, and at exit. The other events are rare and go straight to the metrics.
+    """
+
+    def __init__(self) -> None:
+        self.m = metrics()
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()
+        self._pending: dict[tuple[str, str, str, int], list[float]] = {}
+        self._periodic = Periodic(self.flush, FLUSH_SECONDS, "pyot-metrics-flush")
+        _subscribers.add(self)
+
+    def _forked(self) -> None:
+        # Locks held by a thread of the parent stay held here.
+        self._lock, self._flushing = threading.Lock(), threading.Lock()
+        self._pending = {}
+
+    def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
+        if self._periodic.pid != _Process.generation:
+            self._periodic.ensure(self._forked)
+        key = (pipeline, store, outcome, bisect_left(_LOOKUP_BUCKETS, seconds))
+        with self._lock:
+            entry = self._pending.get(key)
+            if entry is None:
+                self._pending[key] = [1, seconds]
+            else:
+                entry[0] += 1
+                entry[1] += seconds
+
+    def flush(self) -> None:
+        with self._flushing:  # the flush at exit waits for the thread's (see FleetCounters.flush)
+            with self._lock:
+                pending, self._pending = self._pending, {}
+            m = self.m
+            for (pipeline, store, outcome, slot), (count, total) in pending.items():
+                m.lookups.labels(pipeline, store, outcome).inc(count)
+                _observe_many(m.lookup_seconds.labels(pipeline, store), slot, int(count), total)
+
+    def close(self) -> None:
+        self._periodic.stop()
+
+    def riot_response(self, pipeline, operation, server, status, headers, seconds) -> None:  # type: ignore[override]
+        m = self.m
+        m.riot_requests.labels(pipeline, operation, server, str(status)).inc()
+        m.riot_seconds.labels(pipeline, operation).observe(seconds)
+        if status == 429:
+            m.rate_limited.labels(pipeline, operation, server, limit_type_of(headers)).inc()
+        for scope, window, count, limit in budget_windows(headers):
+            labels = (pipeline, scope, server, operation if scope == "method" else "*", str(window))
+            m.budget_used.labels(*labels).set(count)
+            m.budget_limit.labels(*labels).set(limit)
+
+    def limiter_waited(self, pipeline, server, operation, seconds) -> None:  # type: ignore[override]
+        self.m.limiter_wait.labels(pipeline, server, operation).observe(seconds)
+
+    def cache_error(self, pipeline, store_index, store, action, exc) -> None:  # type: ignore[override]
+        self.m.cache_errors.labels(pipeline, store, action).inc()
