@@ -59,7 +59,9 @@ class RiotAPI(ServiceStore):
             raise ImproperlyConfiguredPipeline(f"{problems[0].key}: {problems[0].message} {problems[0].hint}")
         self._api_key: str = options["API_KEY"]
         self._identity = key_identity(self._api_key)
-        self.base_url: str = options.get("BASE_URL", DEFAULT_BASE_URL)
+        from ..devserver import resolve_base_url  # "emulator": the in-process emulator
+
+        self.base_url: str = resolve_base_url(options.get("BASE_URL", DEFAULT_BASE_URL))
         self.timeout = float(options.get("TIMEOUT", DEFAULT_TIMEOUT))
         self.strategies = parse_error_handling(options.get("ERROR_HANDLING"))
         level = options.get("LOG_LEVEL", logging.DEBUG)
@@ -92,7 +94,9 @@ class RiotAPI(ServiceStore):
                 )
             )
         base_url = options.get("BASE_URL", DEFAULT_BASE_URL)
-        if (
+        from ..devserver import is_emulator
+
+        if not is_emulator(base_url) and (
             not isinstance(base_url, str)
             or "{server}" not in base_url
             or not base_url.startswith(("http://", "https://"))
@@ -102,7 +106,7 @@ class RiotAPI(ServiceStore):
                     "E014",
                     f"{path}['BASE_URL']",
                     f"BASE_URL must be an http(s) URL containing '{{server}}', not {base_url!r}.",
-                    f"Default: {DEFAULT_BASE_URL!r}; the emulator: 'http://127.0.0.1:PORT/{{server}}'.",
+                    f"Default: {DEFAULT_BASE_URL!r}; 'emulator' for the built-in emulator (no key needed).",
                 )
             )
         timeout = options.get("TIMEOUT", DEFAULT_TIMEOUT)
