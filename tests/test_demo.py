@@ -128,3 +128,32 @@ def test_make_demo_stops_cleanly_on_ctrl_c(demo: Demo):
     demo.process.wait(timeout=20)
     assert not _port_open(demo.port)
     assert not _port_open(int(demo.emulator_url.rsplit(":", 1)[1]))  # the emulator thread stopped too
+
+
+def test_make_demo_on_a_taken_port_says_how_to_pick_another_before_any_banner(tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYOT_", "DEMO_"))}
+        env.update(DEMO_PORT=str(port), PYOT_DEMO_SQLITE=str(tmp_path / "demo.sqlite3"))
+        result = subprocess.run(["make", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and f"DEMO_PORT={port + 1} make demo" in result.stderr
+    assert "pyot_django demo on" not in result.stdout and "Traceback" not in result.stderr
+    assert "Riot API emulator" not in result.stdout and not (tmp_path / "demo.sqlite3").exists()  # nothing started
+
+
+def test_make_demo_installs_only_what_the_demo_needs():
+    import configparser
+
+    makefile = (ROOT / "Makefile").read_text()
+    demo_rule = makefile.split("$(DEMO_STAMP): setup.cfg pyproject.toml", 1)[1].split("\n\n", 1)[0]
+    assert '-e ".[demo]"' in demo_rule and "[test]" not in demo_rule
+    assert all(line.lstrip("\t").startswith("@") for line in demo_rule.strip().splitlines())  # steps, not commands
+    assert demo_rule.count('echo "==> [') == 3
+    extras = configparser.ConfigParser()
+    extras.read(ROOT / "setup.cfg")
+    demo = extras["options.extras_require"]["demo"]
+    for tool in ("pytest", "playwright", "psycopg", "ruff", "mkdocs"):
+        assert tool not in demo

@@ -1,10 +1,11 @@
-"""The README cannot drift: its code runs and its reference tables match the code.
+"""The README and the docs cannot drift: their code runs and their tables match the code.
 
-Every ```python block carries a ``<!-- test: NAME -->`` tag and is executed here
-(with nothing but the emulator's BASE_URL substituted where a block talks to Riot); the
-option, expiration, error-handling, system-check and command tables are compared with
-what the code defines. Changing a block or a table without changing the behaviour it
-describes (or the other way round) fails a test.
+Every ```python block of README.md and docs/*.md carries a ``<!-- test: NAME -->`` tag and is
+executed here or in tests/test_new_project.py (with nothing but the emulator's BASE_URL
+substituted where a block talks to Riot); the option, expiration, error-handling,
+system-check and command tables of the docs pages are compared with what the code defines.
+Changing a block or a table without changing the behaviour it describes (or the other way
+round) fails a test.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 from asgiref.sync import async_to_sync, iscoroutinefunction
+from django.conf import settings as django_settings
 from django.http import Http404
 from django.test import RequestFactory
 
@@ -27,41 +28,18 @@ from pyot_django.conf import config_problems
 from pyot_django.pipeline import pipelines
 from pyot_django.pipeline.trace import trace_lookups
 from pyot_django.testing import RunningEmulator
+from tests.doc_blocks import DOCS, README, ROOT, all_pages, block, run_block, section, table_rows, tagged_blocks
 from tests.helpers import API_KEY
 
-ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text()
-TAGGED = re.compile(r"<!-- test: ([\w-]+) -->\n```python\n(.*?)```", re.S)
-TESTED = {"settings", "celery-beat", "async-view", "sync-view", "celery-task", "low-level", "emulator"}
-REDIS_URL = "redis://127.0.0.1:6379/6"
-
-
-def block(name: str) -> str:
-    found = [code for tag, code in TAGGED.findall(README) if tag == name]
-    assert len(found) == 1, f"README has {len(found)} blocks tagged {name!r}"
-    return found[0]
-
-
-def run_block(name: str) -> dict[str, Any]:
-    namespace: dict[str, Any] = {"__name__": f"readme_{name.replace('-', '_')}"}
-    exec(compile(block(name), f"README.md[{name}]", "exec"), namespace)
-    return namespace
-
-
-def section(heading: str) -> str:
-    start = README.index(heading + "\n")
-    rest = README[start + len(heading) + 1 :]
-    following = re.search(r"^#{2,3} ", rest, re.M)
-    return rest[: following.start()] if following else rest
-
-
-def table_rows(text: str) -> list[list[str]]:
-    rows = []
-    for line in text.splitlines():
-        if line.startswith("| ") and not line.startswith("| ---"):
-            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
-            rows.append(cells)
-    return rows[1:] if rows else rows  # without the header row
+TESTED = {
+    "settings", "celery-beat", "async-view", "sync-view", "celery-task", "low-level", "emulator",
+    "conftest", "isolated-tests", "testcase-mixin",
+}  # fmt: skip
+# Run by tests/test_new_project.py in a fresh startproject (they need its URLs and settings).
+RUN_IN_A_NEW_PROJECT = {"conftest", "isolated-tests", "testcase-mixin"}
+REDIS_URL = f"{django_settings.REDIS_URL}/6"
+SETTINGS_PAGE = DOCS / "settings.md"
+STORES_PAGE = DOCS / "stores.md"
 
 
 def code(cell: str) -> str:
@@ -85,9 +63,19 @@ def emulator_pipeline(settings, riot_emulator: RunningEmulator) -> RunningEmulat
 
 
 def test_every_python_block_is_tagged_and_has_a_test():
-    tags = [tag for tag, _ in TAGGED.findall(README)]
-    assert README.count("```python\n") == len(tags), "a ```python block in the README has no <!-- test: --> tag"
-    assert sorted(tags) == sorted(TESTED)
+    tags: set[str] = set()
+    for page in all_pages():
+        found = [tag for tag, _ in tagged_blocks(page)]
+        assert page.read_text().count("```python\n") == len(found), f"an untagged ```python block in {page.name}"
+        tags.update(found)
+    assert tags == TESTED
+    for name in TESTED:
+        block(name)  # one code per name, wherever it is repeated
+
+
+def test_the_readme_repeats_the_quick_starts_settings_views_and_conftest():
+    in_readme = {tag for tag, _ in tagged_blocks(README)}
+    assert in_readme == {"settings", "async-view", "sync-view", "conftest"}
 
 
 # -- the blocks run ------------------------------------------------------------------------------
@@ -107,7 +95,8 @@ def test_settings_block_configures_a_working_four_store_pipeline(monkeypatch, se
     assert "pyot_django" in ns["INSTALLED_APPS"]
     assert config_problems(ns["PYOT"]) == []
     riot = ns["PYOT"]["lol"]["STORES"][-1]
-    assert "BASE_URL" not in riot and riot["API_KEY"] == API_KEY  # the production form: the real API
+    # With a key, the production form: the real API.
+    assert riot["BASE_URL"] == "https://{server}.api.riotgames.com" and riot["API_KEY"] == API_KEY
     riot["BASE_URL"] = riot_emulator.base_url  # the one substitution
     settings.CACHES = {**settings.CACHES, "default": ns["CACHES"]["default"]}
     settings.PYOT = ns["PYOT"]
@@ -132,6 +121,14 @@ def test_settings_block_configures_a_working_four_store_pipeline(monkeypatch, se
         client.close()
 
 
+def test_settings_block_without_a_key_uses_the_emulator(monkeypatch):
+    monkeypatch.delenv("RIOT_API_KEY", raising=False)
+    ns = run_block("settings")
+    riot = ns["PYOT"]["lol"]["STORES"][-1]
+    assert riot["BASE_URL"] == "emulator" and riot["API_KEY"]
+    assert config_problems(ns["PYOT"]) == []  # valid as it is: no KeyError, no E013 / E014
+
+
 def test_celery_beat_block_names_the_real_tasks():
     from celery.schedules import crontab
 
@@ -150,7 +147,7 @@ def test_celery_beat_block_names_the_real_tasks():
 async def test_async_view_block_answers_from_the_emulator(emulator_pipeline):
     player = run_block("async-view")["player"]
     assert iscoroutinefunction(player)
-    response = await player(RequestFactory().get("/"), "americas", "na1", "Faker", "KR1")
+    response = await player(RequestFactory().get("/"), "na1", "Faker", "KR1")
     import json
 
     data = json.loads(response.content)
@@ -158,12 +155,25 @@ async def test_async_view_block_answers_from_the_emulator(emulator_pipeline):
     assert emulator_pipeline.emulator.stats()["total"] == 3
 
 
+async def test_async_view_block_answers_404_and_400_not_500(emulator_pipeline):
+    player = run_block("async-view")["player"]
+    with pytest.raises(Http404):
+        await player(RequestFactory().get("/"), "na1", "404nobody", "NA1")
+    for platform in ("xx1", "americas"):  # not a platform; a region where a platform belongs
+        response = await player(RequestFactory().get("/"), platform, "Faker", "KR1")
+        assert response.status_code == 400 and platform.encode() in response.content
+    assert emulator_pipeline.emulator.stats()["total"] == 1  # bad input sends nothing
+
+
 def test_sync_view_block_answers_and_turns_not_found_into_404(emulator_pipeline):
     match = run_block("sync-view")["match"]
-    response = match(RequestFactory().get("/"), "americas", "NA1_5389898818")
+    response = match(RequestFactory().get("/"), "NA1_5389898818")
     assert response.status_code == 200 and b"duration" in response.content
+    emulator_pipeline.emulator.script("match-v5.getMatch", [404])  # Riot: no such match
     with pytest.raises(Http404):
-        match(RequestFactory().get("/"), "americas", "404_1")
+        match(RequestFactory().get("/"), "NA1_1234")
+    for bad in ("bogus", "XX1_123", "NA1_abc"):
+        assert match(RequestFactory().get("/"), bad).status_code == 400
 
 
 def test_celery_task_block_fetches_every_match_once(emulator_pipeline):
@@ -202,7 +212,7 @@ def test_emulator_block_is_a_passing_test_suite(tmp_path: Path):
 
 
 def test_quick_start_has_exactly_the_two_make_commands():
-    quick = section("## Quick start")
+    quick = section(README, "## Quick start")
     commands = re.findall(r"```sh\n(.*?)```", quick, re.S)
     assert len(commands) == 1
     assert commands[0].strip().splitlines() == ["make demo", "make test"]
@@ -211,20 +221,20 @@ def test_quick_start_has_exactly_the_two_make_commands():
 
 
 def _documented_options(heading: str) -> dict[str, list[str]]:
-    return {code(row[0]): row for row in table_rows(section(heading))}
+    return {code(row[0]): row for row in table_rows(section(STORES_PAGE, heading))}
 
 
 def test_store_tables_list_exactly_each_stores_options_and_defaults():
     from pyot_django.stores import DjangoCache, DjangoORM, Memory, RiotAPI, orm, riotapi
 
     for cls in (Memory, DjangoCache, DjangoORM, RiotAPI):
-        rows = _documented_options(f"### `pyot_django.stores.{cls.__name__}`")
+        rows = _documented_options(f"## `pyot_django.stores.{cls.__name__}`")
         assert set(rows) == set(cls.OPTIONS), cls.__name__
         assert rows["BACKEND"][3] == f'`"pyot_django.stores.{cls.__name__}"`'
-    memory = _documented_options("### `pyot_django.stores.Memory`")
+    memory = _documented_options("## `pyot_django.stores.Memory`")
     assert memory["MAX_ENTRIES"][2] == f"`{Memory.DEFAULT_MAX_ENTRIES:_}`"
-    assert _documented_options("### `pyot_django.stores.DjangoORM`")["MODEL"][2] == f'`"{orm.DEFAULT_MODEL}"`'
-    riot = _documented_options("### `pyot_django.stores.RiotAPI`")
+    assert _documented_options("## `pyot_django.stores.DjangoORM`")["MODEL"][2] == f'`"{orm.DEFAULT_MODEL}"`'
+    riot = _documented_options("## `pyot_django.stores.RiotAPI`")
     assert riot["BASE_URL"][2] == f'`"{riotapi.DEFAULT_BASE_URL}"`'
     assert riot["TIMEOUT"][2] == f"`{riotapi.DEFAULT_TIMEOUT}`"
 
@@ -232,7 +242,7 @@ def test_store_tables_list_exactly_each_stores_options_and_defaults():
 def test_limiter_tables_list_exactly_each_limiters_options_and_defaults():
     from pyot_django.limiters import MemoryLimiter, RedisLimiter
 
-    text = section("### Rate limiters (`RATE_LIMITER`)")
+    text = (DOCS / "limiters.md").read_text()
     memory_part, _, redis_part = text.partition("`pyot_django.limiters.RedisLimiter`")
     for cls, part in ((MemoryLimiter, memory_part), (RedisLimiter, redis_part)):
         rows = {code(row[0]): row for row in table_rows(part)}
@@ -245,7 +255,7 @@ def test_limiter_tables_list_exactly_each_limiters_options_and_defaults():
 def test_expirations_table_is_the_defaults():
     from pyot_django.stores.expirations import DEFAULT_EXPIRATIONS
 
-    rows = table_rows(section("### Expirations"))
+    rows = table_rows(section(SETTINGS_PAGE, "## Expirations"))
     documented = {code(name): int(seconds) for name, seconds in rows}
     assert documented == DEFAULT_EXPIRATIONS
     assert [code(name) for name, _ in rows] == list(DEFAULT_EXPIRATIONS)
@@ -254,7 +264,7 @@ def test_expirations_table_is_the_defaults():
 def test_error_handling_table_is_the_defaults():
     from pyot_django.riot.retry import DEFAULT_ERROR_HANDLING
 
-    rows = table_rows(section("### Error handling"))
+    rows = table_rows(section(SETTINGS_PAGE, "## Error handling"))
     documented = {int(status): ast.literal_eval(code(strategy)) for status, strategy in rows}
     assert documented == {status: tuple(rule) for status, rule in DEFAULT_ERROR_HANDLING.items()}
 
@@ -262,13 +272,16 @@ def test_error_handling_table_is_the_defaults():
 def test_every_system_check_id_is_documented_and_no_other():
     in_code: set[str] = set()
     for path in (ROOT / "pyot_django").rglob("*.py"):
-        in_code.update(re.findall(r'(?:OptionProblem|Problem)\(\s*"([EW]\d{3})"', path.read_text()))
-    documented = {code(row[0]).removeprefix("pyot_django.") for row in table_rows(section("### System checks"))}
+        text = path.read_text()
+        in_code.update(re.findall(r'(?:OptionProblem|Problem)\(\s*"([EW]\d{3})"', text))
+        in_code.update(re.findall(r'id="pyot_django\.([EW]\d{3})"', text))
+    rows = table_rows(section(SETTINGS_PAGE, "## System checks"))
+    documented = {code(row[0]).removeprefix("pyot_django.") for row in rows}
     assert in_code and documented == in_code
 
 
 def test_every_management_command_is_documented():
     commands = {p.stem for p in (ROOT / "pyot_django" / "management" / "commands").glob("pyot_*.py")}
-    rows = table_rows(section("## The admin page and the commands"))
+    rows = table_rows(section(DOCS / "operations.md", "## The admin page and the commands"))
     documented = {code(row[0]).split()[0] for row in rows}
     assert documented == commands
