@@ -152,8 +152,7 @@ class RiotAPI(ServiceStore):
         info = super().describe()
         info.update(
             base_url=self.base_url,
-            key_identity=self._identity,
-            api_key=f"…{self._api_key[-4:]}" if len(self._api_key) > 12 else "…",
+            key_identity=self._identity,  # the key itself is never shown, not even in part
             timeout=self.timeout,
             limiter=type(self.limiter).__name__ if self.limiter is not None else "off",
         )
