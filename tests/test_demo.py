@@ -119,6 +119,11 @@ def test_make_demo_serves_the_site_and_the_second_load_hits_the_caches(demo: Dem
         assert admin.status_code == 200 and "Site administration" in admin.text
 
     printed = demo.output()
+    # Each step is announced, in order, before the banner (no silent minute).
+    steps = ["==> starting the Riot API emulator", "==> migrating the database", "pyot_django demo on"]
+    assert all(step in printed for step in steps)
+    assert [printed.index(step) for step in steps] == sorted(printed.index(step) for step in steps)
+    assert "would be ignored" not in printed and "Traceback" not in printed
     assert f"http://127.0.0.1:{demo.port}/" in printed
     assert "password 'pyot-demo'" in printed
 

@@ -211,6 +211,33 @@ def test_emulator_block_is_a_passing_test_suite(tmp_path: Path):
 # -- the reference tables match the code ----------------------------------------------------------
 
 
+def test_install_lines_name_the_extras_for_production_and_for_development():
+    for page in (README, DOCS / "quickstart.md"):
+        lines = re.findall(r"^pip install .*$", section(page, "## Install into your own project"), re.M)
+        production = [line for line in lines if "production" in line]
+        development = [line for line in lines if "development" in line]
+        assert len(production) == len(development) == 1, page.name
+        assert '"pyot_django[redis,celery]"' in production[0]
+        assert "emulator" in development[0] and "pytest-django" in development[0]
+    extras = (ROOT / "setup.cfg").read_text()
+    for extra in ("redis", "celery", "emulator"):
+        assert f"\n{extra} =\n" in extras
+
+
+def test_the_docs_build_with_warnings_as_errors(tmp_path: Path):
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    result = subprocess.run(
+        [str(mkdocs), "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for page in ("quickstart", "settings", "stores", "limiters", "operations", "testing", "deployment",
+                 "reliability", "changelog"):  # fmt: skip
+        assert (tmp_path / "site" / page / "index.html").exists(), page
+    assert "Bounds" in (tmp_path / "site" / "reliability" / "index.html").read_text()
+
+
 def test_quick_start_has_exactly_the_two_make_commands():
     quick = section(README, "## Quick start")
     commands = re.findall(r"```sh\n(.*?)```", quick, re.S)
