@@ -59,10 +59,7 @@ def test_log_in_look_up_and_clear_through_the_confirm_page(live_server):
 
 def _drive(page: Page, url: str) -> None:
     """Log in, open Pipelines, look up the token, clear the pipeline through its confirm page."""
-    page.goto(f"{url}/admin/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "s3cret-pw")
-    page.click("input[type=submit]")
+    _log_in(page, url)
     page.click("text=Pipelines")
     page.wait_for_selector("#pipeline-lol")
     assert page.locator("#pipeline-lol tr.pyot-store").count() == 4

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..stores.cache_clearing import _glob_escape  # the same escaping clear() uses for SCAN
 from .selection import resolve_pipelines
 
 __all__ = ["COUNT_CAP", "DEFAULT_TIMEOUT", "PipelineProbe", "StoreProbe", "probe_pipelines"]
@@ -84,10 +85,6 @@ class PipelineProbe:
 # -- per backend ---------------------------------------------------------------------------------
 
 _Count = tuple[int | None, bool, str]
-
-
-def _glob_escape(text: str) -> str:
-    return "".join(f"\\{char}" if char in "*?[]\\" else char for char in text)
 
 
 def _scan_count(client: Any, pattern: str) -> tuple[int, bool]:

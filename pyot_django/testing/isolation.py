@@ -85,33 +85,38 @@ def _is_class(backend: Any, dotted: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, target)
 
 
+def _store_entries(config: Any) -> Iterator[dict[str, Any]]:
+    """Every store dict of a ``PYOT`` value, skipping what the system checks would report."""
+    for pipeline in config.values() if isinstance(config, Mapping) else ():
+        stores = pipeline.get("STORES") if isinstance(pipeline, Mapping) else None
+        for store in stores if isinstance(stores, list) else ():
+            if isinstance(store, dict):
+                yield store
+
+
 def isolated_config(config: Any, base_url: str, salt: str) -> Any:
     """A copy of ``PYOT`` with its RiotAPI stores on ``base_url`` and its limiters salted."""
     if not isinstance(config, Mapping):
         return config  # let the system checks report it
     isolated = copy.deepcopy(dict(config))
-    for pipeline in isolated.values():
-        stores = pipeline.get("STORES") if isinstance(pipeline, dict) else None
-        for store in stores if isinstance(stores, list) else ():
-            if not isinstance(store, dict) or not _is_class(store.get("BACKEND"), "pyot_django.stores.RiotAPI"):
-                continue
-            store["BASE_URL"] = base_url
-            store["API_KEY"] = worker_api_key(salt)
-            limiter = store.get("RATE_LIMITER")
-            if isinstance(limiter, dict) and _is_class(limiter.get("BACKEND"), _REDIS_LIMITER):
-                prefix = limiter.get("KEY_PREFIX", _DEFAULT_LIMITER_PREFIX)
-                limiter["KEY_PREFIX"] = f"{prefix}:test-{salt}"
+    for store in _store_entries(isolated):
+        if not _is_class(store.get("BACKEND"), "pyot_django.stores.RiotAPI"):
+            continue
+        store["BASE_URL"] = base_url
+        store["API_KEY"] = worker_api_key(salt)
+        limiter = store.get("RATE_LIMITER")
+        if isinstance(limiter, dict) and _is_class(limiter.get("BACKEND"), _REDIS_LIMITER):
+            prefix = limiter.get("KEY_PREFIX", _DEFAULT_LIMITER_PREFIX)
+            limiter["KEY_PREFIX"] = f"{prefix}:test-{salt}"
     return isolated
 
 
 def _cache_aliases(config: Any) -> set[str]:
-    aliases: set[str] = set()
-    for pipeline in config.values() if isinstance(config, Mapping) else ():
-        stores = pipeline.get("STORES") if isinstance(pipeline, Mapping) else None
-        for store in stores if isinstance(stores, list) else ():
-            if isinstance(store, Mapping) and _is_class(store.get("BACKEND"), "pyot_django.stores.DjangoCache"):
-                aliases.add(store.get("ALIAS", "default"))
-    return aliases
+    return {
+        store.get("ALIAS", "default")
+        for store in _store_entries(config)
+        if _is_class(store.get("BACKEND"), "pyot_django.stores.DjangoCache")
+    }
 
 
 def _isolated_caches(aliases: set[str], salt: str) -> dict[str, Any]:
@@ -124,14 +129,12 @@ def _isolated_caches(aliases: set[str], salt: str) -> dict[str, Any]:
 
 
 def _limiter_prefixes(config: Any) -> list[tuple[str, str]]:
-    found = []
-    for pipeline in config.values() if isinstance(config, Mapping) else ():
-        stores = pipeline.get("STORES") if isinstance(pipeline, Mapping) else None
-        for store in stores if isinstance(stores, list) else ():
-            limiter = store.get("RATE_LIMITER") if isinstance(store, Mapping) else None
-            if isinstance(limiter, Mapping) and _is_class(limiter.get("BACKEND"), _REDIS_LIMITER):
-                found.append((limiter["LOCATION"], limiter["KEY_PREFIX"]))
-    return found
+    limiters = [store.get("RATE_LIMITER") for store in _store_entries(config)]
+    return [
+        (limiter["LOCATION"], limiter["KEY_PREFIX"])
+        for limiter in limiters
+        if isinstance(limiter, Mapping) and _is_class(limiter.get("BACKEND"), _REDIS_LIMITER)
+    ]
 
 
 def _reset_redis_limiters(config: Any) -> None:
