@@ -14,7 +14,10 @@ $(DEMO_STAMP): setup.cfg pyproject.toml
 	@echo "==> [2/3] upgrading pip"
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@echo "==> [3/3] installing pyot_django with the demo extra (Django, httpx, uvicorn, django-redis)"
-	@$(BIN)/python -m pip install --quiet -e ".[demo]"
+	@# Not editable: the demo runs from the checkout anyway (python -m puts it first on sys.path),
+	@# and an editable install makes setuptools print a ten-line note about the flat layout.
+	@$(BIN)/python -m pip install --quiet ".[demo]"
+	@rm -f $(STAMP)  # the next `make test` reinstalls editable, with the test tools
 	@touch $(DEMO_STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
