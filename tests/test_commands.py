@@ -291,3 +291,52 @@ def test_exit_codes_from_a_real_manage_py(tmp_path: Path):
     assert unknown.returncode == 2
     assert "CommandError: Unknown pipeline 'lol'. Configured: none" in unknown.stderr
     assert manage("pyot_pipelines", "--json").stdout.strip() == "[]"
+
+
+def test_pipelines_command_in_its_own_process_counts_redis_and_names_the_dead_cache(tmp_path, riot_emulator):
+    # What an operator runs: a fresh process that never served a lookup. The entries were
+    # written by this (another) process; the command finds them through Redis, and reports
+    # the dead cache with its error instead of "errors 0".
+    from django.conf import settings
+
+    prefix = f"probe{os.getpid()}"
+    (tmp_path / "probe_settings.py").write_text(
+        "from tests.settings import *  # noqa\n"
+        f"CACHES = {{**CACHES, 'probe': {{**CACHES['redis'], 'KEY_PREFIX': {prefix!r}}}}}\n"
+        "PYOT = {'lol': {'STORES': [\n"
+        "    {'BACKEND': 'pyot_django.stores.Memory'},\n"
+        "    {'BACKEND': 'pyot_django.stores.DjangoCache', 'ALIAS': 'probe'},\n"
+        "    {'BACKEND': 'pyot_django.stores.DjangoCache', 'ALIAS': 'redis_down'},\n"
+        f"    {{'BACKEND': 'pyot_django.stores.RiotAPI', 'API_KEY': {FAKE_KEY!r},\n"
+        f"     'BASE_URL': {riot_emulator.base_url!r}}},\n"
+        "]}}\n"
+    )
+    import redis
+
+    from pyot_django.stores.riotapi import key_identity
+
+    # django-redis's key layout: "<KEY_PREFIX>:<version>:<key>"; the values do not matter here.
+    writer = redis.Redis.from_url(f"{settings.REDIS_URL}/1", socket_connect_timeout=2)
+    identity = key_identity(FAKE_KEY)
+    for n in range(3):
+        writer.set(f"{prefix}:1:pyot:lol@{identity}:entry{n}", b"x")
+    writer.set(f"{prefix}:1:pyot:tft@x:not-this-pipeline", b"x")
+    try:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "probe_settings",
+               "PYTHONPATH": f"{tmp_path}{os.pathsep}{Path(__file__).resolve().parent.parent}"}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "django", "pyot_pipelines", "--json", "--timeout", "2"],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        for key in writer.scan_iter(match=f"{prefix}:*"):
+            writer.delete(key)
+        writer.close()
+    assert result.returncode == 1, result.stderr
+    (lol,) = json.loads(result.stdout)
+    memory, cache, dead, riot = lol["stores"]
+    assert cache["reachable"] and cache["entries"] == 3  # the other process's entries, this pipeline's only
+    assert memory["entries"] is None and "in-process" in memory["entries_note"]
+    assert not dead["reachable"] and "ConnectionError" in dead["error"]
+    assert riot["reachable"] and riot["details"]["key_identity"] == identity
+    assert FAKE_KEY not in result.stdout + result.stderr and FAKE_KEY[-4:] not in result.stdout
