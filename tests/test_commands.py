@@ -321,6 +321,7 @@ def test_pipelines_command_in_its_own_process_counts_redis_and_names_the_dead_ca
     for n in range(3):
         writer.set(f"{prefix}:1:pyot:lol@{identity}:entry{n}", b"x")
     writer.set(f"{prefix}:1:pyot:tft@x:not-this-pipeline", b"x")
+    writer.set(f"{prefix}:1:pyot:lol@00000000:another-api-key", b"x")  # this pipeline, another key
     try:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "probe_settings",
                "PYTHONPATH": f"{tmp_path}{os.pathsep}{Path(__file__).resolve().parent.parent}"}  # fmt: skip
@@ -335,7 +336,7 @@ def test_pipelines_command_in_its_own_process_counts_redis_and_names_the_dead_ca
     assert result.returncode == 1, result.stderr
     (lol,) = json.loads(result.stdout)
     memory, cache, dead, riot = lol["stores"]
-    assert cache["reachable"] and cache["entries"] == 3  # the other process's entries, this pipeline's only
+    assert cache["reachable"] and cache["entries"] == 3  # the other process's entries, this pipeline and key's only
     assert memory["entries"] is None and "in-process" in memory["entries_note"]
     assert not dead["reachable"] and "ConnectionError" in dead["error"]
     assert riot["reachable"] and riot["details"]["key_identity"] == identity

@@ -253,6 +253,7 @@ def _documented_options(heading: str) -> dict[str, list[str]]:
 
 def test_store_tables_list_exactly_each_stores_options_and_defaults():
     from pyot_django.stores import DjangoCache, DjangoORM, Memory, RiotAPI, orm, riotapi
+    from pyot_django.stores.base import DEFAULT_MAX_VALUE_SIZE
 
     for cls in (Memory, DjangoCache, DjangoORM, RiotAPI):
         rows = _documented_options(f"## `pyot_django.stores.{cls.__name__}`")
@@ -264,6 +265,12 @@ def test_store_tables_list_exactly_each_stores_options_and_defaults():
     riot = _documented_options("## `pyot_django.stores.RiotAPI`")
     assert riot["BASE_URL"][2] == f'`"{riotapi.DEFAULT_BASE_URL}"`'
     assert riot["TIMEOUT"][2] == f"`{riotapi.DEFAULT_TIMEOUT}`"
+    assert riot["MAX_RETRY_AFTER"][2] == f"`{riotapi.DEFAULT_MAX_RETRY_AFTER}`"
+    assert riot["MAX_RESPONSE_SIZE"][2] == f"`{riotapi.DEFAULT_MAX_RESPONSE_SIZE:_}`"
+    assert riot["DEADLINE"][2].startswith("`None`")
+    for cls in (Memory, DjangoCache, DjangoORM):
+        sizes = _documented_options(f"## `pyot_django.stores.{cls.__name__}`")["MAX_VALUE_SIZE"]
+        assert sizes[2] == f"`{DEFAULT_MAX_VALUE_SIZE:_}`", cls.__name__
 
 
 def test_limiter_tables_list_exactly_each_limiters_options_and_defaults():
@@ -312,3 +319,41 @@ def test_every_management_command_is_documented():
     rows = table_rows(section(DOCS / "operations.md", "## The admin page and the commands"))
     documented = {code(row[0]).split()[0] for row in rows}
     assert documented == commands
+
+
+def test_reliability_table_names_real_options_and_their_defaults():
+    from pyot_django.limiters import RedisLimiter
+    from pyot_django.limiters.engine import PAUSE_CAP
+    from pyot_django.pipeline.health import COOL_DOWN_SECONDS
+    from pyot_django.riot.http.client import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT
+    from pyot_django.riot.http.retry_after import DEFAULT_MAX_RETRY_AFTER
+    from pyot_django.stores import DjangoCache, DjangoORM, Memory, RiotAPI
+    from pyot_django.stores.base import DEFAULT_MAX_VALUE_SIZE
+
+    owners = {"RiotAPI": RiotAPI, "Memory": Memory, "DjangoCache": DjangoCache, "DjangoORM": DjangoORM}
+    owners["RedisLimiter"] = RedisLimiter
+    defaults = {
+        "one attempt, end to end": DEFAULT_TIMEOUT,
+        "a whole lookup": None,
+        "`Retry-After`": DEFAULT_MAX_RETRY_AFTER,
+        "a limiter pause": PAUSE_CAP,
+        "a response body": DEFAULT_MAX_RESPONSE_SIZE,
+        "a cached value": DEFAULT_MAX_VALUE_SIZE,
+        "a failing cache store": COOL_DOWN_SECONDS,
+        "the limiter's Redis down": inspect.signature(RedisLimiter.__init__).parameters["fallback_share"].default,
+    }
+    rows = {row[0]: row for row in table_rows(section(DOCS / "reliability.md", "## Bounds"))}
+    for bound, expected in defaults.items():
+        assert ast.literal_eval(code(rows[bound][2])) == expected, bound
+    # The README's short table repeats some of them: the same option cells, the same defaults.
+    in_docs = {option_cell: default for _, option_cell, default, *_ in rows.values() if option_cell != "—"}
+    short = table_rows(section(README, "## Reliability"))
+    assert short and "(docs/reliability.md)" in section(README, "## Reliability")
+    for bound, option_cell, default in short:
+        assert in_docs.get(option_cell) == default, bound
+    for bound, option_cell, *_ in [*rows.values(), *short]:
+        classes = [owners[name] for name in re.findall(r"`(\w+)`", option_cell) if name in owners]
+        options = set(re.findall(r"`([A-Z_]+)`", option_cell))
+        assert not options or classes, bound
+        for cls in classes:  # every option named exists on every class named beside it
+            assert options <= cls.OPTIONS, (bound, cls.__name__)

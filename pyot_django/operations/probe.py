@@ -5,10 +5,11 @@ now: can it be reached (with the error if not, and how long it took), and how ma
 entries of *this pipeline* does it hold, where the backend can tell:
 
 - ``Memory``: it lives in each process; a command sees only its own, empty copy.
-- ``DjangoCache``: django-redis and Django's Redis backend ``SCAN`` the pipeline's own keys
-  (``pyot:<pipeline>@…``), stopping at ``COUNT_CAP``; the database cache counts in SQL;
-  LocMem counts this process's copy; memcached and the file cache cannot list keys.
-- ``DjangoORM``: a ``COUNT`` of the pipeline's rows.
+- ``DjangoCache``: django-redis and Django's Redis backend ``SCAN`` the store's own keys
+  (``pyot:<pipeline>@<key identity>:…``: this pipeline and API key only), stopping at
+  ``COUNT_CAP``; the database cache counts in SQL; LocMem counts this process's copy;
+  memcached and the file cache cannot list keys (:func:`~pyot_django.stores.cache_clearing.count_prefix`).
+- ``DjangoORM``: a ``COUNT`` of the pipeline's rows of this API key.
 - ``RiotAPI`` (service stores): a TCP connection to the API host and, for a
   ``RedisLimiter``, a ``PING`` — no request is sent, so no rate limit is spent.
 
@@ -25,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..stores.cache_clearing import _glob_escape  # the same escaping clear() uses for SCAN
 from .selection import resolve_pipelines
 
 __all__ = ["COUNT_CAP", "DEFAULT_TIMEOUT", "PipelineProbe", "StoreProbe", "probe_pipelines"]
@@ -34,7 +34,6 @@ COUNT_CAP = 100_000
 """Keys a SCAN counts at most; beyond it the count is reported as "at least"."""
 DEFAULT_TIMEOUT = 3.0
 """Seconds each store's probe may take before it is reported unreachable."""
-_SCAN_BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -85,54 +84,24 @@ class PipelineProbe:
 # -- per backend ---------------------------------------------------------------------------------
 
 _Count = tuple[int | None, bool, str]
-
-
-def _scan_count(client: Any, pattern: str) -> tuple[int, bool]:
-    count = 0
-    for _ in client.scan_iter(match=pattern, count=_SCAN_BATCH):
-        count += 1
-        if count >= COUNT_CAP:
-            return count, True
-    return count, False
+_HOW = {"SCAN": "SCAN of this pipeline's keys", "SQL count": "SQL count of this pipeline's keys",
+        "LocMem": "this process's LocMem only"}  # fmt: skip
 
 
 def _probe_django_cache(store: Any) -> _Count:
-    from django.core.cache import caches
+    from ..stores.cache_clearing import count_prefix
 
-    cache = caches[store.alias]
-    prefix = f"pyot:{store.context.pipeline}@"  # the store's documented key layout
-    made = cache.make_key(prefix)
-    module, name = type(cache).__module__, type(cache).__name__
-    if module.startswith("django_redis"):
-        client = cache.client.get_client(write=False)  # type: ignore[attr-defined]
-        client.ping()
-        count, capped = _scan_count(client, f"{_glob_escape(made)}*")
-        return count, capped, "SCAN of this pipeline's keys"
-    if module == "django.core.cache.backends.redis":
-        client = cache._cache.get_client(None, write=False)  # type: ignore[attr-defined]
-        client.ping()
-        count, capped = _scan_count(client, f"{_glob_escape(made)}*")
-        return count, capped, "SCAN of this pipeline's keys"
-    if name == "DatabaseCache":
-        from django.db import connections, router
-
-        connection = connections[router.db_for_read(cache.cache_model_class)]  # type: ignore[attr-defined]
-        table = connection.ops.quote_name(cache._table)  # type: ignore[attr-defined]
-        pattern = made.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE cache_key LIKE %s ESCAPE '\\'", [pattern])
-            return int(cursor.fetchone()[0]), False, "SQL count of this pipeline's keys"
-    cache.get(f"{prefix}probe")  # reachable at all?
-    if name == "LocMemCache":
-        with cache._lock:  # type: ignore[attr-defined]
-            count = sum(1 for key in cache._cache if key.startswith(made))  # type: ignore[attr-defined]
-        return count, False, "this process's LocMem only"
-    return None, False, f"{name} cannot list its keys"
+    cache = store.cache
+    counted = count_prefix(cache, store.key_prefix, COUNT_CAP)  # this pipeline and API key only
+    if counted is not None:
+        count, capped, how = counted
+        return count, capped, _HOW[how]
+    cache.get(f"{store.key_prefix}probe")  # reachable at all?
+    return None, False, f"{type(cache).__name__} cannot list its keys"
 
 
 def _probe_orm(store: Any) -> _Count:
-    count = store.model.objects.filter(pipeline=store.context.pipeline).count()
-    return count, False, "rows of this pipeline"
+    return store.count_sync(), False, "rows of this pipeline"
 
 
 def _probe_memory(store: Any) -> _Count:
@@ -167,6 +136,7 @@ def _probe_service(store: Any, timeout: float) -> _Count:
 
 def _probe(store: Any, timeout: float) -> _Count:
     from ..stores import DjangoCache, DjangoORM, Memory
+    from ..stores.base import ServiceStore
 
     if isinstance(store, Memory):
         return _probe_memory(store)
@@ -174,7 +144,7 @@ def _probe(store: Any, timeout: float) -> _Count:
         return _probe_django_cache(store)
     if isinstance(store, DjangoORM):
         return _probe_orm(store)
-    if store.kind == "service":
+    if isinstance(store, ServiceStore):
         return _probe_service(store, timeout)
     count = getattr(store, "count_sync", None)
     return (count(), False, "the store's own count") if callable(count) else (None, False, "not countable")

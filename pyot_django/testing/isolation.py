@@ -153,6 +153,7 @@ def _reset_redis_limiters(config: Any) -> None:
 async def _clear_caches() -> None:
     from ..exceptions import ImproperlyConfiguredPipeline
     from ..pipeline import pipelines
+    from ..stores.base import CacheStore
     from ..stores.orm import DjangoORM
 
     try:
@@ -160,8 +161,8 @@ async def _clear_caches() -> None:
     except ImproperlyConfiguredPipeline:
         return  # nothing to clear; the test (or manage.py check) reports the setting
     for name in names:
-        for store in pipelines[name].cache_stores:
-            if not isinstance(store, DjangoORM):  # the test database isolates it
+        for store in pipelines[name].stores:
+            if isinstance(store, CacheStore) and not isinstance(store, DjangoORM):  # the test DB isolates ORM rows
                 await store.clear()
 
 

@@ -11,6 +11,10 @@ In a ``conftest.py``::
         # Every test: RiotAPI stores on the emulator, empty caches, fresh rate limiters.
         return riot_pipelines
 
+    def test_a_dripping_upstream(riot_emulator):
+        riot_emulator.emulator.script("*", [{"fault": "drip_body", "interval": 1.5, "times": 3}])
+        ...  # every hostile answer is listed in pyot_django.testing.faults
+
 ``riot_emulator_server`` (session) serves one emulator per test process (so one per
 pytest-xdist worker); ``riot_emulator`` (function) hands it over with stats, windows,
 scripts and config reset; ``riot_pipelines`` (function) also isolates ``settings.PYOT``
