@@ -19,19 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import free_port, port_open
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAYER = "/players/na1/Faker/KR1/"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 class Demo:
@@ -51,7 +42,7 @@ class Demo:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Demo]:
-    port, emulator_port = _free_port(), _free_port()
+    port, emulator_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "RIOT_API_KEY")}
     env = {k: v for k, v in env.items() if not k.startswith(("DJANGO_", "PYOT_", "CELERY_"))}
     # A database of its own: the demo must not touch a developer's .demo/db.sqlite3.
@@ -65,7 +56,7 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     running = Demo(process, port, emulator_port, log)
     try:
         deadline = time.monotonic() + 240  # a fresh clone installs the venv first
-        while not _port_open(port):
+        while not port_open(port):
             if process.poll() is not None:
                 pytest.fail(f"make demo exited with {process.returncode}:\n{running.output()[-3000:]}")
             if time.monotonic() > deadline:
@@ -131,8 +122,8 @@ def test_make_demo_serves_the_site_and_the_second_load_hits_the_caches(demo: Dem
 def test_make_demo_stops_cleanly_on_ctrl_c(demo: Demo):
     os.killpg(demo.process.pid, signal.SIGINT)
     demo.process.wait(timeout=20)
-    assert not _port_open(demo.port)
-    assert not _port_open(int(demo.emulator_url.rsplit(":", 1)[1]))  # the emulator thread stopped too
+    assert not port_open(demo.port)
+    assert not port_open(int(demo.emulator_url.rsplit(":", 1)[1]))  # the emulator thread stopped too
 
 
 def test_make_demo_on_a_taken_port_says_how_to_pick_another_before_any_banner(tmp_path: Path):

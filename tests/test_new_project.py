@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import redis
 from django.conf import settings
 
 from tests.doc_blocks import block
+from tests.helpers import free_port
 
 BIN = Path(sys.executable).parent
 URLS = """
@@ -42,12 +42,6 @@ urlpatterns = [
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +105,7 @@ def test_runserver_answers_a_player_lookup_without_a_key(project):
     assert "RIOT_API_KEY" not in env
     migrated = _run([sys.executable, "manage.py", "migrate", "-v", "0"], root, env)
     assert migrated.returncode == 0, migrated.stderr
-    port = _free_port()
+    port = free_port()
     log = root / "runserver.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
