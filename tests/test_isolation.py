@@ -7,7 +7,8 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from pyot_django.pipeline import pipelines
-from pyot_django.testing.isolation import isolated_config, isolated_pipelines, worker_salt
+from pyot_django.riot.http import key_identity
+from pyot_django.testing.isolation import isolated_config, isolated_pipelines, worker_api_key, worker_salt
 
 USER_PYOT = {
     "lol": {
@@ -51,11 +52,15 @@ def test_two_workers_never_see_or_clear_each_others_entries(settings, riot_emula
 
     with isolated_pipelines(riot_emulator, salt="gw0"):
         _fetch_account()
+        # The rebuilt registry binds each pipeline's namespace once, from this worker's key.
+        namespace = f"lol@{key_identity(worker_api_key('gw0'))}"
+        assert pipelines["lol"].namespace == namespace and pipelines["lol"].stores[1].key_prefix == f"pyot:{namespace}:"
         gw0 = client_keys()
         assert any("pyot-test-gw0" in key and "pyot:lol@" in key for key in gw0)
         assert any("pyot:rl:test-gw0" in key for key in gw0)  # the limiter's own keys
         with isolated_pipelines(riot_emulator, salt="gw1"):  # another worker, meanwhile
             _fetch_account()  # not from gw0's cache: a request of its own
+            assert pipelines["lol"].namespace == f"lol@{key_identity(worker_api_key('gw1'))}" != namespace
             assert riot_emulator.emulator.stats()["total"] == 2
         # (Nested here, gw1 salts gw0's settings: "…test-gw0:test-gw1…" is gw1's.)
         assert {key for key in client_keys() if "gw0" in key and "gw1" not in key} == gw0  # gw1 cleared its own
