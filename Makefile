@@ -3,21 +3,40 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: demo test test-sqlite test-postgres test-reference test-django6 lint typecheck bench clean
+.PHONY: demo test test-sqlite test-postgres test-reference test-django6 lint docs typecheck bench clean
+
+# The demo needs the site and the emulator only; the test tools (playwright, psycopg, ruff,
+# pytest, mkdocs) are installed by the first `make test`.
+$(DEMO_STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || { echo "==> [1/3] creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> [2/3] upgrading pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> [3/3] installing pyot_django with the demo extra (Django, httpx, uvicorn, django-redis)"
+	@# Not editable: the demo runs from the checkout anyway (python -m puts it first on sys.path),
+	@# and an editable install makes setuptools print a ten-line note about the flat layout.
+	@$(BIN)/python -m pip install --quiet ".[demo]"
+	@rm -f $(STAMP)  # the next `make test` reinstalls editable, with the test tools
+	@touch $(DEMO_STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	@test -x $(BIN)/python || { echo "==> creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> installing pyot_django with the test extra (pytest, playwright, psycopg, ruff, mkdocs)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP) $(DEMO_STAMP)
 
-## Run the testproject against the built-in Riot emulator on http://127.0.0.1:8000
-demo: $(STAMP)
-	$(BIN)/python -m testproject.demo
+## Run the testproject against the built-in Riot emulator on http://127.0.0.1:8000 (DEMO_PORT=...)
+demo: $(DEMO_STAMP)
+	@$(BIN)/python -m testproject.demo
 
-## Lint, then the whole suite on SQLite and again on PostgreSQL (services: see README)
-test: lint test-sqlite test-postgres
+## Lint, build the docs (warnings are errors), then the suite on SQLite and on PostgreSQL
+test: lint docs test-sqlite test-postgres
+
+## The documentation site (MkDocs Material) into build/site; any warning fails the build
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

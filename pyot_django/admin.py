@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from . import admin_views
@@ -104,24 +104,59 @@ class ExpiredFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _short_datetime(value: Any) -> str:
+    # A string, not a datetime: the changelist marks datetime cells "nowrap", and two of
+    # them side by side push the last column (Expired) off a 1280 px page.
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
 _PREVIEW_CHARS = 20_000  # a timeline is up to ~900 KB of JSON; the page shows the head
+_KEY_CHARS = 16
 
 
 @admin.register(PyotEntry)
 class PyotEntryAdmin(_EntryAdminBase):
     """Read-only: rows are written by the DjangoORM store and removed by clear/expire."""
 
-    list_display = ("pipeline", "method", "server", "key", "stored_at", "expires_at", "expired")
+    # Pipeline and server share a column, so the list fits a 1280 px window beside the
+    # admin's navigation and filters, Expired included.
+    list_display = ("short_key", "where", "method", "stored", "expires", "expired")
     list_filter = ("pipeline", "method", "server", ExpiredFilter)
     search_fields = ("key",)
     date_hierarchy = "stored_at"
-    fields = ("pipeline", "server", "method", "key", "stored_at", "expires_at", "expired", "value_preview")
+    fields = ("pipeline", "server", "method", "key", "stored_at", "expires", "expired", "value_preview")
     readonly_fields = fields
     show_full_result_count = False  # COUNT(*) over a big cache table on every page is wasted work
 
     @admin.display(boolean=True)
     def expired(self, entry: PyotEntry) -> bool:
         return entry.is_expired
+
+    @admin.display(description="expires at", ordering="expires_at")
+    def expires(self, entry: PyotEntry) -> str:
+        # "never", as the Pipelines page's lookup says, rather than the admin's empty "-".
+        return _short_datetime(entry.expires_at) if entry.expires_at else "never"
+
+    @admin.display(description="where", ordering="pipeline")  # pipeline · server
+    def where(self, entry: PyotEntry) -> str:
+        return f"{entry.pipeline} · {entry.server}"
+
+    @admin.display(description="stored at", ordering="stored_at")
+    def stored(self, entry: PyotEntry) -> str:
+        return _short_datetime(entry.stored_at)
+
+    @admin.display(description="key", ordering="key")
+    def short_key(self, entry: PyotEntry) -> str:
+        # A key is one long word (up to ~250 characters): shown whole it pushes the last
+        # columns off the page. Its distinctive part is what follows the operation (the
+        # parameters; pipeline, server and operation have columns of their own), so the
+        # list shows the head of that and the full key on hover.
+        key = entry.key
+        _, sep, params = key.partition(f"{entry.method}:")
+        shown = params if sep else key
+        if len(shown) > _KEY_CHARS:
+            shown = shown[:_KEY_CHARS] + "…"
+        return format_html('<span title="{}">{}</span>', key, shown)
 
     @admin.display(description="value")
     def value_preview(self, entry: PyotEntry) -> str:

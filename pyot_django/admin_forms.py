@@ -9,17 +9,40 @@ from django import forms
 from .exceptions import PyotError
 from .operations import configured_names, parse_pairs, resolve_pipelines
 
-__all__ = ["TokenForm", "catalogue_hints"]
+__all__ = ["ROUTE_GROUPS", "TokenForm", "catalogue_hints", "default_lookup"]
+
+
+# Routing kind → the server select's group label ("kr" is both a platform and a shard).
+ROUTE_GROUPS = {"platform": "Platforms", "regional": "Regions", "val-platform": "VALORANT shards"}
+# The first lookup a form offers, per game: an everyday operation and a server it routes to.
+_DEFAULT_OPERATIONS = {
+    "lol": "summoner-v4.getByPUUID",
+    "tft": "tft-summoner-v1.getByPUUID",
+    "lor": "lor-ranked-v1.getLeaderboards",
+    "val": "val-content-v1.getContent",
+    "riot": "account-v1.getByPuuid",
+}
+_DEFAULT_SERVERS = {"platform": "na1", "regional": "americas", "val-platform": "na"}
 
 
 def _server_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     from .riot import PLATFORMS, REGIONS, VAL_PLATFORMS
 
-    return [
-        ("Platforms", [(value, value) for value in PLATFORMS]),
-        ("Regions", [(value, value) for value in REGIONS]),
-        ("VALORANT shards", [(value, value) for value in VAL_PLATFORMS]),
-    ]
+    values = {"platform": PLATFORMS, "regional": REGIONS, "val-platform": VAL_PLATFORMS}
+    return [(label, [(value, value) for value in values[route]]) for route, label in ROUTE_GROUPS.items()]
+
+
+def default_lookup(game: str) -> tuple[str, str] | None:
+    """(operation, server) a fresh form starts with: one that routes correctly."""
+    from .riot import endpoints_for_game
+
+    operations = _get_operations(game)
+    if not operations:
+        return None
+    operation = _DEFAULT_OPERATIONS.get(game)
+    if operation not in operations:
+        operation = operations[0]
+    return operation, _DEFAULT_SERVERS[endpoints_for_game(game)[operation].route]
 
 
 def _get_operations(game: str) -> list[str]:
@@ -37,7 +60,12 @@ def catalogue_hints() -> dict[str, dict[str, dict[str, list[str]]]]:
     for name in configured_names():
         endpoints = endpoints_for_game(name)
         hints[name] = {
-            op: {"path": list(endpoints[op].path_params), "query": list(endpoints[op].query_params)}
+            op: {
+                "path": list(endpoints[op].path_params),
+                "query": list(endpoints[op].query_params),
+                "servers": ROUTE_GROUPS[endpoints[op].route],  # the server group it routes by
+                "default_server": _DEFAULT_SERVERS[endpoints[op].route],
+            }
             for op in _get_operations(name)
         }
     return hints
@@ -75,6 +103,12 @@ class TokenForm(forms.Form):
         self._choice_field("method").choices = [
             (name, [(op, op) for op in _get_operations(name)]) for name in names
         ]
+        if not self.is_bound and names:
+            default = default_lookup(names[0])
+            if default:
+                self.initial.setdefault("pipeline", names[0])
+                self.initial.setdefault("method", default[0])
+                self.initial.setdefault("server", default[1])
 
     def _choice_field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]

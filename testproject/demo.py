@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import sys
 from collections.abc import Iterator
 
@@ -62,10 +63,37 @@ def _serve(host: str, port: int) -> None:
     uvicorn.Server(uvicorn.Config(app, host=host, port=port, lifespan="off", log_level="warning")).run()
 
 
-def main() -> None:
+def _port_problem(host: str, port: int) -> str | None:
+    """Why the site cannot listen on ``host:port`` (None: it can), said before anything starts."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return (
+                f"make demo: cannot listen on {host}:{port} ({exc.strerror or exc}). "
+                f"Another program uses the port: stop it, or pick another one, e.g. DEMO_PORT={port + 1} make demo"
+            )
+    return None
+
+
+def _step(text: str) -> None:
+    print(f"==> {text}", flush=True)
+
+
+def main() -> int:
     host = os.environ.get("DEMO_HOST", "127.0.0.1")
-    port = int(os.environ.get("DEMO_PORT", "8000"))
+    try:
+        port = int(os.environ.get("DEMO_PORT", "8000"))
+    except ValueError:
+        print(f"make demo: DEMO_PORT must be a port number, not {os.environ['DEMO_PORT']!r}", file=sys.stderr)
+        return 2
+    problem = _port_problem(host, port)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "testproject.settings")
+    _step("starting the Riot API emulator" if not os.environ.get("RIOT_API_KEY") else "using the real Riot API")
     with _riot_api() as emulator_url:
         import django
 
@@ -73,6 +101,7 @@ def main() -> None:
         from django.conf import settings
         from django.urls import reverse
 
+        _step("migrating the database and creating the demo superuser")
         _prepare_database()
         site = f"http://{host}:{port}"
         name, tag = SAMPLE_RIOT_ID
@@ -90,6 +119,7 @@ def main() -> None:
             lines.append(f"  emulator stats: {emulator_url}/_emulator/stats")
         print("\n".join(lines), "\nCtrl-C stops it.", flush=True)
         _serve(host, port)
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pyot_django import riot
+from pyot_django.riot import PLATFORM_REGIONS, region_of
+
 __all__ = ["PLATFORMS", "REGIONS", "RiotId", "RiotIdError", "parse_riot_id", "region_of"]
 
-# League platform → the regional routing value its account and match data live under.
-PLATFORMS: dict[str, str] = {
-    "na1": "americas", "br1": "americas", "la1": "americas", "la2": "americas",
-    "euw1": "europe", "eun1": "europe", "tr1": "europe", "ru": "europe", "me1": "europe",
-    "kr": "asia", "jp1": "asia",
-    "oc1": "sea", "sg2": "sea", "tw2": "sea", "vn2": "sea",
-}  # fmt: skip
-REGIONS = ("americas", "europe", "asia", "sea")
+# The routing helpers come from pyot_django.riot; the site only adds Riot id parsing.
+PLATFORMS = PLATFORM_REGIONS  # platform → the regional routing value of its matches
+REGIONS = riot.REGIONS
 
 
 class RiotIdError(ValueError):
@@ -38,8 +36,3 @@ def parse_riot_id(text: str) -> RiotId:
     if not 3 <= len(name) <= 16 or not 3 <= len(tag) <= 5 or "/" in name + tag:
         raise RiotIdError("A Riot id has a 3-16 character name and a 3-5 character tag, without '/'.")
     return RiotId(name, tag)
-
-
-def region_of(platform: str) -> str:
-    """The regional routing value of a platform; ``KeyError`` for an unknown platform."""
-    return PLATFORMS[platform]

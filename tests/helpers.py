@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from pyot_django.pipeline import Pipeline, PipelineToken, build_pipelines
@@ -48,3 +49,16 @@ def make_pipeline(*stores: dict[str, Any], name: str = "lol") -> Pipeline:
 
 def summoner_token(puuid: str = "p1", server: str = "na1") -> PipelineToken:
     return PipelineToken("lol", server, "summoner-v4.getByPUUID", {"id": puuid}, {})
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then released: a small race, fine here)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on this loopback port."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

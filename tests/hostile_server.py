@@ -23,6 +23,7 @@ import threading
 import time
 
 from pyot_django.testing.runner import ServedAt
+from tests.helpers import free_port
 
 __all__ = ["BEHAVIOURS", "HostileServer", "closed_port"]
 
@@ -34,10 +35,8 @@ _DRIP_ANSWER = (
 
 
 def closed_port() -> int:
-    """A loopback port that refuses connections (bound, then released: a small race, fine here)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port that refuses connections."""
+    return free_port()
 
 
 class HostileServer(ServedAt):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pyot_django import operations as ops
 from pyot_django.models import PyotEntry
+from pyot_django.stores.riotapi import key_identity
 from tests.ops_support import (
     FAKE_KEY,
     METHOD,
@@ -271,7 +272,9 @@ def test_the_api_key_never_appears_in_any_admin_page(riot_config):
         html = response.content.decode()
         assert FAKE_KEY not in html and "SECRETKEYVISIBLE" not in html, url
     changelist = client.get(reverse("admin:pyot_django_pipeline_changelist")).content.decode()
-    assert "RiotAPI" in changelist and "…9z8y" in changelist  # masked to the last four at most
+    # The key only as its identity hash: not even its last characters (issue 12).
+    assert "RiotAPI" in changelist and FAKE_KEY[-4:] not in changelist and "api_key" not in changelist
+    assert key_identity(FAKE_KEY) in changelist
     # The actions' pages too.
     for method, url, _ in _urls().values():
         if method == "post":
@@ -314,3 +317,56 @@ def test_entry_admin_is_read_only_with_filters_and_search(fake_config):
     assert client.post(reverse("admin:pyot_django_pyotentry_delete", args=[entry.pk])).status_code == 403
     assert client.post(url, {"action": "delete_selected", "_selected_action": [entry.pk]}).status_code in (200, 302)
     assert PyotEntry.objects.filter(pk=entry.pk).exists()
+
+
+# -- issue 12's admin polish ------------------------------------------------------------------------
+
+
+def test_the_app_is_listed_as_pyot(fake_config):
+    from django.apps import apps
+
+    assert apps.get_app_config("pyot_django").verbose_name == "Pyot"
+    html = _client("superuser").get(reverse("admin:index")).content.decode()
+    assert ">Pyot</a>" in html and "Pyot_Django" not in html and "Pyot Django" not in html
+
+
+def test_a_fresh_lookup_form_starts_on_a_lookup_that_routes(fake_config):
+    from pyot_django.admin_forms import TokenForm, catalogue_hints, default_lookup
+    from pyot_django.riot import get_endpoint, routing_values
+
+    form = TokenForm()
+    assert (form.initial["method"], form.initial["server"]) == ("summoner-v4.getByPUUID", "na1")
+    for game in ("lol", "tft", "lor", "val", "riot"):
+        operation, server = default_lookup(game)
+        assert server in routing_values(operation, game), game
+    hints = catalogue_hints()["lol"]
+    assert hints["match-v5.getMatch"]["servers"] == "Regions"
+    assert hints[METHOD]["servers"] == "Platforms" and hints[METHOD]["default_server"] == "na1"
+    groups = [label for label, _ in form.fields["server"].choices]
+    assert groups == ["Platforms", "Regions", "VALORANT shards"]
+    assert get_endpoint("lol", "account-v1.getByRiotId").route == "regional"
+
+
+def test_a_lookup_that_does_not_route_is_a_form_error_not_a_500(fake_config):
+    query = {**TOKEN_QUERY, "server": "americas"}  # summoner-v4 needs a platform
+    response = _client("superuser").get(reverse("admin:pyot_django_pipeline_lookup"), query)
+    assert response.status_code == 200 and "routed by platform" in response.content.decode()
+
+
+def test_the_lookup_shows_the_key_outside_the_blue_heading(fake_config):
+    ops.lookup_token(*summoner("a"))
+    html = _client("superuser").get(reverse("admin:pyot_django_pipeline_lookup"), TOKEN_QUERY).content.decode()
+    heading = re.search(r"<h2>(.*?)</h2>", html.split('id="pyot-lookup-result"')[1], re.S).group(1)
+    assert "<code" not in heading
+    assert re.search(r'<p class="pyot-key">Cache key: <code id="pyot-key">[^<]*encryptedPUUID=a</code>', html)
+    assert "<th>Expires at</th>" in html
+
+
+def test_cached_entries_say_never_and_shorten_long_keys(fake_config):
+    PyotEntry.objects.create(pipeline="lol", server="na1", method=METHOD, key="k" * 200, value={}, expires_at=None)
+    client = _client("superuser")
+    html = client.get(reverse("admin:pyot_django_pyotentry_changelist")).content.decode()
+    assert re.search(r'<td class="field-expires">never</td>', html)
+    assert f'title="{"k" * 200}"' in html and f">{'k' * 16}…<" in html
+    change = client.get(reverse("admin:pyot_django_pyotentry_change", args=[PyotEntry.objects.get().pk]))
+    assert "never" in change.content.decode()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from django.test import override_settings
 
 from pyot_django.pipeline import pipelines
 from pyot_django.pipeline.health import COOL_DOWN_SECONDS
-from tests.helpers import FAKE, summoner_token
+from tests.helpers import FAKE, free_port, summoner_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,17 +28,11 @@ SOCKET_TIMEOUT = 0.5
 LOOKUPS = 20
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def own_redis() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     binary = shutil.which("redis-server")
     assert binary, "redis-server is needed for this test (it is a service of the suite, see .ci/run)"
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

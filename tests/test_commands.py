@@ -47,6 +47,19 @@ def fail(*args: str) -> CommandError:
     return caught.value
 
 
+def run_allowing_failure(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command(*args, stdout=out, stderr=err, no_color=True)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def riot_ops_config(riot_emulator):
+    with ops_settings(riot=emulated_riot_store(riot_emulator.base_url)) as config:
+        yield config
+
+
 def _fill(*puuids: str) -> None:
     for puuid in puuids:
         ops.fetch_token(*summoner(puuid))
@@ -137,6 +150,7 @@ def test_a_failing_store_makes_the_command_fail_after_doing_the_rest():
         assert not ops.lookup_token(*summoner("a")).found
 
 
+@pytest.mark.django_db(transaction=True)  # the probes run in threads of their own
 def test_pipelines_human_readable(ops_config):
     _fill("a")
     out, _ = run("pyot_pipelines")
@@ -145,18 +159,62 @@ def test_pipelines_human_readable(ops_config):
     assert any("[0] cache" in line and "Memory" in line for line in lines)
     assert any("[2] cache" in line and "DjangoORM" in line and "pyot_django.PyotEntry" in line for line in lines)
     assert any("[3] service" in line and "FakeService" in line for line in lines)
-    assert "entries: 1" in out and "hits 0  misses 1" in out
+    # A live probe, not this process's counters: the Redis SCAN and the ORM count see the entry.
+    assert out.count("reachable: yes") == 6 and "hits" not in out and "misses" not in out
+    assert "entries: 1 (SCAN of this pipeline's keys)" in out and "entries: 1 (rows of this pipeline)" in out
+    assert "entries: in-process only" in out
 
 
+@pytest.mark.django_db(transaction=True)  # the probes run in threads of their own
 def test_pipelines_json_parsed_back(ops_config):
     _fill("a")
     data = json.loads(run("pyot_pipelines", "--json")[0])
     assert [p["name"] for p in data] == ["lol", "tft"]
     stores = data[0]["stores"]
     assert [s["name"] for s in stores] == ["Memory", "DjangoCache", "DjangoORM", "FakeService"]
-    assert stores[2]["count"] == 1 and stores[3]["health"]["hits"] == 1
+    assert data[0]["ok"] is True and all(s["reachable"] and s["error"] is None for s in stores)
+    assert [s["entries"] for s in stores] == [None, 1, 1, None]
+    assert stores[0]["entries_note"].startswith("in-process only") and "health" not in stores[0]
     only = json.loads(run("pyot_pipelines", "tft", "--json")[0])
     assert [p["name"] for p in only] == ["tft"]
+
+
+@pytest.mark.django_db(transaction=True)  # the probes run in threads of their own
+def test_pipelines_in_a_fresh_process_reports_a_dead_cache_and_counts_redis():
+    # Another process filled Redis (here: this one); the command sees it through SCAN, and
+    # a dead DjangoCache is reported unreachable with its error, within the timeout.
+    down = {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "redis_down"}
+    with ops_settings(extra_lol=[down]):
+        _fill("a")
+        _fill("b")
+        pipelines.reset()  # a fresh process: its own counters would all be 0
+        error = fail("pyot_pipelines", "lol", "--json", "--timeout", "2")
+        assert error.returncode == 1 and "unreachable" in str(error)
+        out, _ = run_allowing_failure("pyot_pipelines", "lol", "--json", "--timeout", "2")
+        (lol,) = json.loads(out)
+        assert lol["ok"] is False
+        cache, orm, dead = lol["stores"][1], lol["stores"][2], lol["stores"][3]
+        assert cache["entries"] == 2 and cache["reachable"] and orm["entries"] == 2
+        assert dead["reachable"] is False and "ConnectionError" in dead["error"] and dead["entries"] is None
+        assert dead["milliseconds"] < 2500
+
+
+def test_pipelines_scan_count_stops_at_the_cap(ops_config, monkeypatch):
+    from pyot_django.operations import probe
+
+    monkeypatch.setattr(probe, "COUNT_CAP", 2)
+    for name in "abc":
+        _fill(name)
+    out, _ = run("pyot_pipelines", "lol")
+    assert "entries: ≥2 (SCAN of this pipeline's keys)" in out
+
+
+def test_pipelines_never_shows_the_key_only_its_identity(riot_ops_config):
+    from pyot_django.stores.riotapi import key_identity
+
+    out, _ = run("pyot_pipelines")
+    assert FAKE_KEY[-4:] not in out and "api_key" not in out
+    assert f"key_identity: {key_identity(FAKE_KEY)}" in out
 
 
 def test_pyot_get_prints_json_and_the_supplying_store(ops_config):
@@ -233,3 +291,53 @@ def test_exit_codes_from_a_real_manage_py(tmp_path: Path):
     assert unknown.returncode == 2
     assert "CommandError: Unknown pipeline 'lol'. Configured: none" in unknown.stderr
     assert manage("pyot_pipelines", "--json").stdout.strip() == "[]"
+
+
+def test_pipelines_command_in_its_own_process_counts_redis_and_names_the_dead_cache(tmp_path, riot_emulator):
+    # What an operator runs: a fresh process that never served a lookup. The entries were
+    # written by this (another) process; the command finds them through Redis, and reports
+    # the dead cache with its error instead of "errors 0".
+    from django.conf import settings
+
+    prefix = f"probe{os.getpid()}"
+    (tmp_path / "probe_settings.py").write_text(
+        "from tests.settings import *  # noqa\n"
+        f"CACHES = {{**CACHES, 'probe': {{**CACHES['redis'], 'KEY_PREFIX': {prefix!r}}}}}\n"
+        "PYOT = {'lol': {'STORES': [\n"
+        "    {'BACKEND': 'pyot_django.stores.Memory'},\n"
+        "    {'BACKEND': 'pyot_django.stores.DjangoCache', 'ALIAS': 'probe'},\n"
+        "    {'BACKEND': 'pyot_django.stores.DjangoCache', 'ALIAS': 'redis_down'},\n"
+        f"    {{'BACKEND': 'pyot_django.stores.RiotAPI', 'API_KEY': {FAKE_KEY!r},\n"
+        f"     'BASE_URL': {riot_emulator.base_url!r}}},\n"
+        "]}}\n"
+    )
+    import redis
+
+    from pyot_django.stores.riotapi import key_identity
+
+    # django-redis's key layout: "<KEY_PREFIX>:<version>:<key>"; the values do not matter here.
+    writer = redis.Redis.from_url(f"{settings.REDIS_URL}/1", socket_connect_timeout=2)
+    identity = key_identity(FAKE_KEY)
+    for n in range(3):
+        writer.set(f"{prefix}:1:pyot:lol@{identity}:entry{n}", b"x")
+    writer.set(f"{prefix}:1:pyot:tft@x:not-this-pipeline", b"x")
+    writer.set(f"{prefix}:1:pyot:lol@00000000:another-api-key", b"x")  # this pipeline, another key
+    try:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "probe_settings",
+               "PYTHONPATH": f"{tmp_path}{os.pathsep}{Path(__file__).resolve().parent.parent}"}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "django", "pyot_pipelines", "--json", "--timeout", "2"],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        for key in writer.scan_iter(match=f"{prefix}:*"):
+            writer.delete(key)
+        writer.close()
+    assert result.returncode == 1, result.stderr
+    (lol,) = json.loads(result.stdout)
+    memory, cache, dead, riot = lol["stores"]
+    assert cache["reachable"] and cache["entries"] == 3  # the other process's entries, this pipeline and key's only
+    assert memory["entries"] is None and "in-process" in memory["entries_note"]
+    assert not dead["reachable"] and "ConnectionError" in dead["error"]
+    assert riot["reachable"] and riot["details"]["key_identity"] == identity
+    assert FAKE_KEY not in result.stdout + result.stderr and FAKE_KEY[-4:] not in result.stdout

@@ -19,19 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import free_port, port_open
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAYER = "/players/na1/Faker/KR1/"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 class Demo:
@@ -51,7 +42,7 @@ class Demo:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Demo]:
-    port, emulator_port = _free_port(), _free_port()
+    port, emulator_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "RIOT_API_KEY")}
     env = {k: v for k, v in env.items() if not k.startswith(("DJANGO_", "PYOT_", "CELERY_"))}
     # A database of its own: the demo must not touch a developer's .demo/db.sqlite3.
@@ -65,7 +56,7 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     running = Demo(process, port, emulator_port, log)
     try:
         deadline = time.monotonic() + 240  # a fresh clone installs the venv first
-        while not _port_open(port):
+        while not port_open(port):
             if process.poll() is not None:
                 pytest.fail(f"make demo exited with {process.returncode}:\n{running.output()[-3000:]}")
             if time.monotonic() > deadline:
@@ -119,6 +110,11 @@ def test_make_demo_serves_the_site_and_the_second_load_hits_the_caches(demo: Dem
         assert admin.status_code == 200 and "Site administration" in admin.text
 
     printed = demo.output()
+    # Each step is announced, in order, before the banner (no silent minute).
+    steps = ["==> starting the Riot API emulator", "==> migrating the database", "pyot_django demo on"]
+    assert all(step in printed for step in steps)
+    assert [printed.index(step) for step in steps] == sorted(printed.index(step) for step in steps)
+    assert "would be ignored" not in printed and "Traceback" not in printed
     assert f"http://127.0.0.1:{demo.port}/" in printed
     assert "password 'pyot-demo'" in printed
 
@@ -126,5 +122,34 @@ def test_make_demo_serves_the_site_and_the_second_load_hits_the_caches(demo: Dem
 def test_make_demo_stops_cleanly_on_ctrl_c(demo: Demo):
     os.killpg(demo.process.pid, signal.SIGINT)
     demo.process.wait(timeout=20)
-    assert not _port_open(demo.port)
-    assert not _port_open(int(demo.emulator_url.rsplit(":", 1)[1]))  # the emulator thread stopped too
+    assert not port_open(demo.port)
+    assert not port_open(int(demo.emulator_url.rsplit(":", 1)[1]))  # the emulator thread stopped too
+
+
+def test_make_demo_on_a_taken_port_says_how_to_pick_another_before_any_banner(tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYOT_", "DEMO_"))}
+        env.update(DEMO_PORT=str(port), PYOT_DEMO_SQLITE=str(tmp_path / "demo.sqlite3"))
+        result = subprocess.run(["make", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and f"DEMO_PORT={port + 1} make demo" in result.stderr
+    assert "pyot_django demo on" not in result.stdout and "Traceback" not in result.stderr
+    assert "Riot API emulator" not in result.stdout and not (tmp_path / "demo.sqlite3").exists()  # nothing started
+
+
+def test_make_demo_installs_only_what_the_demo_needs():
+    import configparser
+
+    makefile = (ROOT / "Makefile").read_text()
+    demo_rule = makefile.split("$(DEMO_STAMP): setup.cfg pyproject.toml", 1)[1].split("\n\n", 1)[0]
+    assert 'pip install --quiet ".[demo]"' in demo_rule and "[test]" not in demo_rule
+    assert all(line.lstrip("\t").startswith("@") for line in demo_rule.strip().splitlines())  # steps, not commands
+    assert demo_rule.count('echo "==> [') == 3
+    extras = configparser.ConfigParser()
+    extras.read(ROOT / "setup.cfg")
+    demo = extras["options.extras_require"]["demo"]
+    for tool in ("pytest", "playwright", "psycopg", "ruff", "mkdocs"):
+        assert tool not in demo

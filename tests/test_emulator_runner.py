@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -13,16 +12,11 @@ from pathlib import Path
 import httpx
 
 from pyot_django.testing import serve_emulator, serve_emulator_process
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = {"X-Riot-Token": "RGAPI-test"}
 SUMMONER = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:

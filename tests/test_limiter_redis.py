@@ -7,7 +7,6 @@ import gc
 import logging
 import multiprocessing
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +17,7 @@ import redis
 from asgiref.sync import async_to_sync
 
 from pyot_django.limiters import RedisLimiter
+from tests.helpers import free_port
 from tests.limiter_support import (
     KEY_ID,
     REDIS_DB_URL,
@@ -91,16 +91,10 @@ async def test_unreachable_redis_falls_back_and_logs_once(caplog: pytest.LogCapt
     await limiter.aclose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def private_redis() -> Iterator[tuple[str, callable]]:
     """A throwaway redis-server (no persistence) that the test may stop and start again."""
-    port = _free_port()
+    port = free_port()
     workdir = tempfile.mkdtemp(prefix="pyot-redis-")
     processes: list[subprocess.Popen[bytes]] = []
 

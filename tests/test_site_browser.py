@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
+
+from tests.helpers import free_port, port_open
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
@@ -28,20 +29,9 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-def _port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYOT_", "CELERY_", "RIOT_"))}
     env = {k: v for k, v in env.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DEMO_PORT=str(port), PYOT_DEMO_SQLITE=str(tmp_path_factory.mktemp("site") / "db.sqlite3"))
@@ -51,7 +41,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
-        while not _port_open(port):
+        while not port_open(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the testproject did not come up (exit code {process.poll()})")
             time.sleep(0.2)

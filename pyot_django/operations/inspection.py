@@ -14,7 +14,7 @@ from typing import Any
 from .results import PipelineInfo, StoreInfo
 from .selection import resolve_pipelines
 
-__all__ = ["ainspect_pipelines", "mask_secret", "redact"]
+__all__ = ["HIDDEN", "ainspect_pipelines", "mask_secret", "redact"]
 
 _SECRET_NAME = re.compile(r"(api_?key|secret|password|passwd|token|credential|auth)", re.IGNORECASE)
 # Names that contain "key" or "token" but are not secrets.
@@ -22,12 +22,13 @@ _NOT_SECRET = {"key_identity", "identity", "key_prefix"}
 _LOCATION_FIELDS = ("alias", "model", "location", "base_url")
 
 
+HIDDEN = "(hidden)"
+
+
 def mask_secret(value: Any) -> str:
-    """``"RGAPI-…-abcd"`` → ``"…abcd"``: at most the last four characters survive."""
-    text = str(value)
-    if text.startswith("…") and len(text) <= 5:  # already masked by the store's describe()
-        return text
-    return "…" + text[-4:] if len(text) > 8 else "…"
+    """Any secret → ``"(hidden)"``: not even a few characters survive (the key identity, a
+    hash, is what tells keys apart on a page)."""
+    return HIDDEN
 
 
 def redact(data: Any) -> Any:

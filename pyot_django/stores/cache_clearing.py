@@ -1,7 +1,8 @@
 """Removing one pipeline's entries from a Django cache alias, and only those.
 
 (Also how to reach each backend family without the wrappers that hide its errors:
-:func:`strict_cache`.)
+:func:`strict_cache`; and how many keys a prefix has, where the backend can tell:
+:func:`count_prefix`, for ``pyot_pipelines``' live probe.)
 
 Django's cache API cannot list keys, so each backend family gets the cheapest
 way it has: LocMem scans its dict, Redis (django-redis and Django's own) runs
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
 
-__all__ = ["clear_prefix", "strict_cache", "uses_generations"]
+__all__ = ["clear_prefix", "count_prefix", "strict_cache", "uses_generations"]
 
 _SCAN_BATCH = 10_000
 
@@ -93,11 +94,10 @@ def _clear_locmem(cache: BaseCache, prefix: str) -> int:
 
 
 def _clear_builtin_redis(cache: BaseCache, prefix: str) -> int:
-    made = cache.make_key(prefix)
     client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
     count = 0
     batch: list[bytes] = []
-    for key in client.scan_iter(match=f"{_glob_escape(made)}*", count=_SCAN_BATCH):
+    for key in client.scan_iter(match=_scan_pattern(cache, prefix), count=_SCAN_BATCH):
         batch.append(key)
         if len(batch) >= _SCAN_BATCH:
             count += client.unlink(*batch)
@@ -107,18 +107,62 @@ def _clear_builtin_redis(cache: BaseCache, prefix: str) -> int:
     return count
 
 
-def _glob_escape(text: str) -> str:
-    return "".join(f"\\{char}" if char in "*?[]\\" else char for char in text)
+def _scan_pattern(cache: BaseCache, prefix: str) -> str:
+    """The SCAN ``MATCH`` pattern of the keys ``cache`` made from ``prefix`` (glob-escaped)."""
+    made = cache.make_key(prefix)
+    return "".join(f"\\{char}" if char in "*?[]\\" else char for char in made) + "*"
+
+
+def _like_pattern(cache: BaseCache, prefix: str) -> str:
+    """The SQL ``LIKE … ESCAPE '\\'`` pattern of the keys ``cache`` made from ``prefix``."""
+    made = cache.make_key(prefix)
+    return made.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _database_table(cache: BaseCache, *, write: bool) -> tuple[Any, str]:
+    """The connection of the database cache's table, and its quoted name."""
+    from django.db import connections, router
+
+    route = router.db_for_write if write else router.db_for_read
+    connection = connections[route(cache.cache_model_class)]  # type: ignore[attr-defined]
+    return connection, connection.ops.quote_name(cache._table)  # type: ignore[attr-defined]
 
 
 def _clear_database(cache: BaseCache, prefix: str) -> int:
-    from django.db import connections, router
-
-    made = cache.make_key(prefix)
-    db = router.db_for_write(cache.cache_model_class)  # type: ignore[attr-defined]
-    connection = connections[db]
-    table = connection.ops.quote_name(cache._table)  # type: ignore[attr-defined]
-    pattern = made.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    connection, table = _database_table(cache, write=True)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE cache_key LIKE %s ESCAPE '\\'", [pattern])
+        cursor.execute(f"DELETE FROM {table} WHERE cache_key LIKE %s ESCAPE '\\'", [_like_pattern(cache, prefix)])
         return cursor.rowcount
+
+
+def count_prefix(cache: BaseCache, prefix: str, cap: int) -> tuple[int, bool, str] | None:
+    """How many keys of ``cache`` start with ``prefix``: ``(count, capped, how)``.
+
+    Redis is SCANned (read-only, ``PING``ed first so a dead server fails fast) and stops
+    at ``cap`` keys (``capped`` then says "at least"); the database cache counts in SQL;
+    LocMem counts this process's copy. ``None``: the backend cannot list its keys.
+    """
+    family = _family(cache)
+    if family in ("django_redis", "django_redis_builtin"):
+        if family == "django_redis":
+            client = cache.client.get_client(write=False)  # type: ignore[attr-defined]
+        else:
+            client = cache._cache.get_client(None, write=False)  # type: ignore[attr-defined]
+        client.ping()
+        count = 0
+        for _ in client.scan_iter(match=_scan_pattern(cache, prefix), count=_SCAN_BATCH):
+            count += 1
+            if count >= cap:
+                return count, True, "SCAN"
+        return count, False, "SCAN"
+    if family == "database":
+        connection, table = _database_table(cache, write=False)
+        pattern = _like_pattern(cache, prefix)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE cache_key LIKE %s ESCAPE '\\'", [pattern])
+            return int(cursor.fetchone()[0]), False, "SQL count"
+    if family == "locmem":
+        made = cache.make_key(prefix)
+        with cache._lock:  # type: ignore[attr-defined]
+            return sum(1 for key in cache._cache if key.startswith(made)), False, "LocMem"  # type: ignore[attr-defined]
+    return None

@@ -109,6 +109,11 @@ class DjangoCache(CacheStore):
         self._key_prefix = f"pyot:{namespace}:"
 
     @property
+    def key_prefix(self) -> str:
+        """What every key of this store (this pipeline and API key) starts with, before the alias's own."""
+        return self._key_prefix
+
+    @property
     def cache(self) -> BaseCache:
         # Django keeps one cache object per alias and thread/loop; fetch it each time.
         return caches[self.alias]

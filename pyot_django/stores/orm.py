@@ -203,6 +203,10 @@ class DjangoORM(CacheStore):
     async def count(self) -> int:
         return await self._own().acount()
 
+    def count_sync(self) -> int:
+        """``count`` for a thread without an event loop (the ``pyot_pipelines`` probe)."""
+        return self._own().count()
+
     async def entry(self, token: PipelineToken) -> AbstractPyotEntry | None:
         """The row holding ``token`` (for operators: value, stored_at, expires_at)."""
         return await self.model.objects.filter(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import httpx
 import orjson
 
+from ..devserver import resolve_base_url
 from ..exceptions import NotFindable
 from ..riot import build_path, check_query, check_server, encode_query, endpoints_for_game
 from ..riot.http import Secret, full_url, key_identity
@@ -57,7 +58,8 @@ class RiotAPI(HttpServiceStore):
         super().__init__(options, context)
         secret: Secret = options["API_KEY"]
         self._identity = secret.identity
-        self.base_url: str = options.get("BASE_URL", DEFAULT_BASE_URL)
+        # "emulator" is the in-process emulator (devserver); any other URL is used as is.
+        self.base_url: str = resolve_base_url(options.get("BASE_URL", DEFAULT_BASE_URL))
         level = options.get("LOG_LEVEL", logging.DEBUG)
         self.client = self.build_client(
             options,
@@ -103,8 +105,12 @@ class RiotAPI(HttpServiceStore):
         info = super().describe()
         info.update(
             base_url=self.base_url,
-            key_identity=self._identity,
-            api_key=self.client.secret.hint() if self.client.secret is not None else "…",
+            key_identity=self._identity,  # the key itself is never shown, not even in part
+            timeout=self.timeout,
+            deadline=self.client.deadline,
+            max_response_size=self.client.max_response_size,
+            max_retry_after=self.client.retry_after.cap,
+            limiter=type(self.limiter).__name__ if self.limiter is not None else "off",
         )
         return info
 

@@ -7,7 +7,7 @@ Every option that would fail, hang or bloat at run time is caught here, at
 ``manage.py check`` time, with its exact setting key:
 
 - E013 / E021  ``API_KEY`` missing, or with whitespace / control characters;
-- E014 / E020  ``BASE_URL`` not an http(s) URL with ``{server}``, or with another placeholder;
+- E014 / E020  ``BASE_URL`` not ``"emulator"`` nor an http(s) URL with ``{server}``, or with another placeholder;
 - E015         ``TIMEOUT`` not positive finite seconds;
 - E016 / E019  ``ERROR_HANDLING`` malformed, or asking for unbounded retries or waits;
 - E022 / E023 / E024  ``MAX_RETRY_AFTER``, ``DEADLINE``, ``MAX_RESPONSE_SIZE`` out of range;
@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from string import Formatter
 from typing import Any
 
+from ..devserver import is_emulator
 from ..riot.deadline import deadline_problem
 from ..riot.http import (
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -80,13 +81,15 @@ def key_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem]:
 def url_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem]:
     base_url = options.get("BASE_URL", DEFAULT_BASE_URL)
     key = f"{path}['BASE_URL']"
+    if is_emulator(base_url):  # resolved to the in-process emulator's URL when the store is built
+        return []
     if not isinstance(base_url, str) or "{server}" not in base_url or not base_url.startswith(("http://", "https://")):
         return [
             OptionProblem(
                 "E014",
                 key,
                 f"BASE_URL must be an http(s) URL containing '{{server}}', not {base_url!r}.",
-                f"Default: {DEFAULT_BASE_URL!r}; the emulator: 'http://127.0.0.1:PORT/{{server}}'.",
+                f"Default: {DEFAULT_BASE_URL!r}; 'emulator' for the built-in emulator (no key needed).",
             )
         ]
     try:

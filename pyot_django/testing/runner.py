@@ -159,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pyot_django.testing", description=__doc__)
     add_arguments(parser)
     options = vars(parser.parse_args(argv))
+    try:
+        import uvicorn  # noqa: F401  (the emulator extra; checked before the banner)
+    except ImportError:
+        parser.exit(2, 'The Riot API emulator needs uvicorn: pip install "pyot_django[emulator]"\n')
     print(f"Riot API emulator on http://{options['host']}:{options['port']}/{{server}}", flush=True)
     serve(config_from_arguments(options), options["host"], options["port"], http=options["http"])
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from pyot_django.devserver import require_uvicorn
 from pyot_django.testing.runner import add_arguments, config_from_arguments, serve
 
 __all__ = ["Command"]
@@ -20,8 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            require_uvicorn()  # before the banner: one line naming the extra, not a traceback
             config = config_from_arguments(options)
-        except ValueError as exc:
+        except (ImproperlyConfigured, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         host, port = options["host"], options["port"]
         self.stdout.write(f"Riot API emulator on http://{host}:{port}/{{server}} (Ctrl+C to stop)")

@@ -51,10 +51,6 @@ class Secret:
         """The request's headers with the key; call it inside the transport call's arguments."""
         return [(name, self._value), *extra]
 
-    def hint(self) -> str:
-        """The last 4 characters, for an operator's page (only when the key is long enough)."""
-        return f"…{self._value[-4:].decode('latin-1')}" if len(self._value) > 12 else "…"
-
     def __repr__(self) -> str:
         return f"<Secret key={self.identity}>"
 
