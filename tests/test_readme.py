@@ -33,13 +33,14 @@ from tests.helpers import API_KEY
 
 TESTED = {
     "settings", "celery-beat", "async-view", "sync-view", "celery-task", "low-level", "emulator",
-    "conftest", "isolated-tests", "testcase-mixin",
+    "conftest", "isolated-tests", "testcase-mixin", "static-settings", "static-helpers", "typed-fetch",
 }  # fmt: skip
 # Run by tests/test_new_project.py in a fresh startproject (they need its URLs and settings).
 RUN_IN_A_NEW_PROJECT = {"conftest", "isolated-tests", "testcase-mixin"}
 REDIS_URL = f"{django_settings.REDIS_URL}/6"
 SETTINGS_PAGE = DOCS / "settings.md"
 STORES_PAGE = DOCS / "stores.md"
+STATIC_PAGE = DOCS / "static-data.md"
 
 
 def code(cell: str) -> str:
@@ -232,8 +233,8 @@ def test_the_docs_build_with_warnings_as_errors(tmp_path: Path):
         env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for page in ("quickstart", "settings", "stores", "limiters", "operations", "testing", "deployment",
-                 "reliability", "changelog"):  # fmt: skip
+    for page in ("quickstart", "settings", "stores", "static-data", "limiters", "typing", "operations",
+                 "observability", "testing", "deployment", "reliability", "changelog"):  # fmt: skip
         assert (tmp_path / "site" / page / "index.html").exists(), page
     assert "Bounds" in (tmp_path / "site" / "reliability" / "index.html").read_text()
 
@@ -247,11 +248,13 @@ def test_quick_start_has_exactly_the_two_make_commands():
     assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
 
 
-def _documented_options(heading: str) -> dict[str, list[str]]:
-    return {code(row[0]): row for row in table_rows(section(STORES_PAGE, heading))}
+def _documented_options(heading: str, page: Path = STORES_PAGE) -> dict[str, list[str]]:
+    return {code(row[0]): row for row in table_rows(section(page, heading))}
 
 
 def test_store_tables_list_exactly_each_stores_options_and_defaults():
+    from pyot_django.riot.http.client import DEFAULT_TIMEOUT
+    from pyot_django.riot.http.retry_after import DEFAULT_MAX_RETRY_AFTER
     from pyot_django.stores import DjangoCache, DjangoORM, Memory, RiotAPI, orm, riotapi
     from pyot_django.stores.base import DEFAULT_MAX_VALUE_SIZE
 
@@ -264,13 +267,30 @@ def test_store_tables_list_exactly_each_stores_options_and_defaults():
     assert _documented_options("## `pyot_django.stores.DjangoORM`")["MODEL"][2] == f'`"{orm.DEFAULT_MODEL}"`'
     riot = _documented_options("## `pyot_django.stores.RiotAPI`")
     assert riot["BASE_URL"][2] == f'`"{riotapi.DEFAULT_BASE_URL}"`'
-    assert riot["TIMEOUT"][2] == f"`{riotapi.DEFAULT_TIMEOUT}`"
-    assert riot["MAX_RETRY_AFTER"][2] == f"`{riotapi.DEFAULT_MAX_RETRY_AFTER}`"
-    assert riot["MAX_RESPONSE_SIZE"][2] == f"`{riotapi.DEFAULT_MAX_RESPONSE_SIZE:_}`"
+    assert riot["TIMEOUT"][2] == f"`{DEFAULT_TIMEOUT}`"
+    assert riot["MAX_RETRY_AFTER"][2] == f"`{DEFAULT_MAX_RETRY_AFTER}`"
+    assert riot["MAX_RESPONSE_SIZE"][2] == f"`{RiotAPI.DEFAULT_MAX_RESPONSE_SIZE:_}`"
     assert riot["DEADLINE"][2].startswith("`None`")
     for cls in (Memory, DjangoCache, DjangoORM):
         sizes = _documented_options(f"## `pyot_django.stores.{cls.__name__}`")["MAX_VALUE_SIZE"]
         assert sizes[2] == f"`{DEFAULT_MAX_VALUE_SIZE:_}`", cls.__name__
+
+
+def test_static_store_tables_list_exactly_each_stores_options_and_defaults():
+    from pyot_django.riot.http.client import DEFAULT_TIMEOUT
+    from pyot_django.riot.http.retry_after import DEFAULT_MAX_RETRY_AFTER
+    from pyot_django.stores import CDragon, DDragon, MerakiCDN, ValorantContent
+
+    for cls in (DDragon, CDragon, MerakiCDN, ValorantContent):
+        static = _documented_options(f"## `pyot_django.stores.{cls.__name__}`", STATIC_PAGE)
+        assert set(static) == set(cls.OPTIONS), cls.__name__
+        assert static["BACKEND"][3] == f'`"pyot_django.stores.{cls.__name__}"`'
+        assert static["BASE_URL"][2] == f'`"{cls.DEFAULT_BASE_URL}"`', cls.__name__
+        # The same client as RiotAPI's, with its own body limit and no limiter by default.
+        assert static["TIMEOUT"][2] == f"`{DEFAULT_TIMEOUT}`", cls.__name__
+        assert static["MAX_RETRY_AFTER"][2] == f"`{DEFAULT_MAX_RETRY_AFTER}`", cls.__name__
+        assert static["MAX_RESPONSE_SIZE"][2] == f"`{cls.DEFAULT_MAX_RESPONSE_SIZE:_}`", cls.__name__
+        assert cls.DEFAULT_RATE_LIMITER is None and static["RATE_LIMITER"][2] == "`None` (off)", cls.__name__
 
 
 def test_limiter_tables_list_exactly_each_limiters_options_and_defaults():
@@ -319,6 +339,46 @@ def test_every_management_command_is_documented():
     rows = table_rows(section(DOCS / "operations.md", "## The admin page and the commands"))
     documented = {code(row[0]).split()[0] for row in rows}
     assert documented == commands
+
+
+# -- static data and types ------------------------------------------------------------------------
+
+
+def test_static_settings_block_is_a_valid_configuration(monkeypatch):
+    monkeypatch.setenv("RIOT_API_KEY", API_KEY)
+    namespace = run_block("static-settings")
+    assert config_problems(namespace["PYOT"]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_static_helpers_block_names_a_matchs_champions_and_queue(settings, riot_emulator: RunningEmulator):
+    from pyot_django.testing.data import generate
+
+    settings.PYOT = {"lol": {"STORES": [
+        {"BACKEND": "pyot_django.stores.Memory"},
+        {"BACKEND": "pyot_django.stores.RiotAPI", "API_KEY": API_KEY, "BASE_URL": riot_emulator.base_url},
+        *riot_emulator.static_stores(),
+    ]}}  # fmt: skip
+    namespace = run_block("static-helpers")
+    match = generate("match-v5.getMatch", "americas", {"matchId": "NA1_5389898818"}, {}, None, API_KEY)
+    labels = async_to_sync(namespace["match_labels"])(match)
+    assert len(labels) == 10 and all(name and not name.startswith("#") for _, name in labels)
+    assert labels[0][0] != match["info"]["gameMode"]
+    assert namespace["fiora_icon"]().endswith("/img/champion/Fiora.png")
+
+
+@pytest.mark.timeout(600)
+def test_typed_fetch_block_has_exactly_the_errors_it_says(tmp_path):
+    source = block("typed-fetch")
+    (tmp_path / "typed_block.py").write_text(source)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--follow-imports=silent", "--ignore-missing-imports", "--config-file", "",
+         "--cache-dir", str(tmp_path / "cache"), "--no-error-summary", str(tmp_path / "typed_block.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=540,
+    )  # fmt: skip
+    said = [n for n, line in enumerate(source.splitlines(), start=1) if "# error:" in line]
+    found = sorted({int(m) for m in re.findall(r"typed_block\.py:(\d+): error:", result.stdout)})
+    assert found == said and len(said) == 3, result.stdout[-2000:]
 
 
 def test_reliability_table_names_real_options_and_their_defaults():
