@@ -21,6 +21,7 @@ from django.core.cache import caches
 from ..exceptions import NotFound
 from .base import CacheStore, OptionProblem, StoreContext
 from .cache_clearing import clear_prefix, uses_generations
+from .redis_async import native_redis
 
 if TYPE_CHECKING:
     import httpx
@@ -80,6 +81,11 @@ class DjangoCache(CacheStore):
         return self._key_prefix + token.stringify
 
     async def get(self, token: PipelineToken, session: httpx.AsyncClient | None = None) -> Any:
+        if (native := native_redis(self.alias)) is not None:  # hook: redis.asyncio path (redis_async.py)
+            value = await native.get(self._key_prefix + token.stringify, _MISSING)
+            if value is _MISSING:
+                raise NotFound
+            return value
         cache = caches[self.alias]
         value = await cache.aget(await self._key(token, cache), _MISSING)
         if value is _MISSING:
@@ -105,6 +111,9 @@ class DjangoCache(CacheStore):
     async def set(self, token: PipelineToken, value: Any) -> None:
         ttl = self.expirations.ttl(token.method)
         if ttl == 0:
+            return
+        if (native := native_redis(self.alias)) is not None:  # hook: redis.asyncio path (redis_async.py)
+            await native.set(self._key_prefix + token.stringify, value, None if ttl < 0 else ttl)
             return
         cache = caches[self.alias]
         await cache.aset(await self._key(token, cache), value, None if ttl < 0 else ttl)
