@@ -19,6 +19,7 @@ import orjson
 from ..exceptions import NotFindable, NotFound, PyotError
 from ..stores.base import CacheStore, Store
 from .health import StoreHealth
+from .lease import fleet_get
 from .trace import LookupRecord, current_trace
 
 if TYPE_CHECKING:
@@ -236,7 +237,8 @@ class Pipeline:
                     health.recovered()
             else:
                 try:
-                    value = await store.get(token, session)
+                    # hook: one upstream request per cold token across processes (lease.py)
+                    value = await fleet_get(self, index, token, session)
                 except NotFound:
                     health.misses += 1
                     raise  # a service's 404 is final: Riot said it does not exist
