@@ -78,7 +78,7 @@ sys.path.insert(0, str(ROOT))
 
 DRIVER = BENCH / "peers" / "driver.py"
 VENVS = BENCH / ".venvs"
-REDIS_URL = "redis://127.0.0.1:6379/10"
+REDIS_URL = os.environ.get("PYOT_BENCH_RL_REDIS", "redis://127.0.0.1:6379/10")
 REDIS_PREFIX = "pyotbench:rl"
 OPERATION = "summoner-v4.getByPUUID"
 
@@ -91,12 +91,22 @@ class Scenario:
     tokens: int
     processes: int
     callers: int  # per process
+    wan: tuple[float, float] | None = None  # the emulator's one-way delay each way (wan_delay)
+    enforce: bool = True  # False: limits counted, never enforced (the CPU scenario)
+
+    @property
+    def measures_cpu(self) -> bool:
+        return not self.enforce
 
 
+WAN = (0.02, 0.08)
 SCENARIOS = {
     "dev": Scenario("dev", "20:1,100:10", "2000:10", 400, 1, 64),
     "prod": Scenario("prod", "500:10,30000:600", "2000:10", 1500, 1, 200),
     "fleet": Scenario("fleet", "500:10,30000:600", "2000:10", 1500, 4, 50),
+    "dev-wan": Scenario("dev-wan", "20:1,100:10", "2000:10", 400, 1, 64, wan=WAN),
+    "prod-wan": Scenario("prod-wan", "500:10,30000:600", "2000:10", 1500, 1, 200, wan=WAN),
+    "cpu": Scenario("cpu", "500:10,30000:600", "2000:10", 3000, 1, 50, enforce=False),
 }
 
 
@@ -210,12 +220,19 @@ class Row:
     errors: dict[str, int] = field(default_factory=dict)
     limited: dict[str, int] = field(default_factory=dict)
     wall: float | None = None
+    cpu: float | None = None  # the client processes' CPU seconds while their callers ran
     check: str = ""
     note: str = ""
 
     @property
     def efficiency(self) -> float | None:
+        if not self.t_min:
+            return None
         return self.t_min / self.wall if self.wall and self.done == self.tokens else None
+
+    @property
+    def cpu_us_per_request(self) -> float | None:
+        return self.cpu / self.done * 1e6 if self.cpu is not None and self.done else None
 
 
 def _cleanup_redis(patterns: list[str]) -> None:
@@ -240,6 +257,15 @@ def _redis_problem() -> str:
     except redis.RedisError as exc:
         return f"Redis {REDIS_URL} unreachable: {type(exc).__name__}"
     return ""
+
+
+def _redis_host_args() -> list[str]:
+    """``--redis-host/--redis-port/--redis-db`` of ``REDIS_URL`` (Pyot 6's limiter takes them apart)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(REDIS_URL)
+    db = parts.path.strip("/") or "0"
+    return ["--redis-host", parts.hostname or "127.0.0.1", "--redis-port", str(parts.port or 6379), "--redis-db", db]
 
 
 def _pulsefire_proxy(python: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -277,7 +303,8 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
     emulator.configure(
         app_limits=scenario.app_limits,
         method_limits=scenario.method_limits,
-        enforce_limits=True,
+        enforce_limits=scenario.enforce,
+        wan_delay=list(scenario.wan) if scenario.wan else 0.0,
         api_keys=[key],
         log_size=max(10_000, 4 * scenario.tokens),
     )
@@ -315,6 +342,7 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
                 redis_prefix,
                 "--pulsefire-proxy",
                 proxy_url,
+                *_redis_host_args(),
             ]
             start += count
             processes.append(
@@ -329,7 +357,7 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
             assert process.stdin is not None
             process.stdin.write("go\n")
             process.stdin.flush()
-        deadline = time.monotonic() + 3 * row.t_min + 30
+        deadline = time.monotonic() + 3 * row.t_min + 60
         results = []
         for process in processes:
             try:
@@ -361,6 +389,8 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
     if stats["first_request_at"] is not None and stats["last_success_at"] is not None:
         row.wall = stats["last_success_at"] - stats["first_request_at"]
     row.client_ok = sum(r["ok"] for r in results)
+    if results and len(results) == scenario.processes:
+        row.cpu = sum(r.get("cpu", 0.0) for r in results)
     for result in results:
         for name, count in result["errors"].items():
             row.errors[name] = row.errors.get(name, 0) + count
@@ -433,11 +463,51 @@ def _format(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _summary(rows: list[Row]) -> str:
+    """Per scenario and client: every run's efficiency (or CPU per request), their median, 429s."""
+    import statistics
+
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        groups.setdefault((row.scenario, row.client), []).append(row)
+    lines = [
+        "| scenario | client | runs | efficiency (each run) | median | CPU µs/request (each run) | median "
+        "| 429 app/method |",
+        "|---|---|--:|---|--:|---|--:|--:|",
+    ]
+    for (scenario, client), group in groups.items():
+        effs = [row.efficiency for row in group if row.efficiency is not None]
+        cpus = [row.cpu_us_per_request for row in group if row.cpu_us_per_request is not None]
+        limited = sum(row.limited.get("application", 0) + row.limited.get("method", 0) for row in group)
+        cells = (
+            scenario,
+            client,
+            str(len(group)),
+            ", ".join(f"{e:.3f}" for e in effs) or "n/a",
+            f"{statistics.median(effs):.3f}" if effs else "",
+            ", ".join(f"{c:.0f}" for c in cpus) if SCENARIOS[scenario].measures_cpu else "",
+            f"{statistics.median(cpus):.0f}" if cpus and SCENARIOS[scenario].measures_cpu else "",
+            str(limited),
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default="dev,prod,fleet", help="comma-separated: dev, prod, fleet")
+    parser.add_argument(
+        "--scenario",
+        default="dev,prod,fleet,dev-wan,prod-wan,cpu",
+        help=f"comma-separated: {', '.join(SCENARIOS)}",
+    )
     parser.add_argument("--clients", default="ours,pulsefire,pyot", help="comma-separated: ours, pulsefire, pyot")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds; clients alternate their order from round to round"
+    )
     args = parser.parse_args()
+    unknown_scenarios = [name for name in args.scenario.split(",") if name and name not in SCENARIOS]
+    if unknown_scenarios:
+        parser.error(f"unknown scenario(s): {', '.join(unknown_scenarios)}")
     scenarios = [SCENARIOS[name] for name in args.scenario.split(",") if name]
     clients = [name for name in args.clients.split(",") if name]
     unknown = set(clients) - {"ours", *PEERS}
@@ -457,35 +527,50 @@ def main() -> None:
         if name in clients:
             pythons[name] = ensure_venv(name)
     redis_problem = _redis_problem()
+    load = " · load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     print(
         f"# {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {platform.node()} · "
-        f"{platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · Python {platform.python_version()}",
+        f"{platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · Python {platform.python_version()}"
+        f"{load}",
         flush=True,
     )
     rows: list[Row] = []
     with serve_emulator_process() as emu:  # limits are set per run
-        for scenario in scenarios:
-            for variant in _variants(scenario, clients):
-                expected = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits)
-                shape = f"{scenario.processes}x{scenario.callers}"
-                python, problem = pythons[variant.venv]
-                if python and variant.driver_client.endswith("redis") and redis_problem:
-                    python, problem = None, redis_problem
-                if python is None:
-                    note = f"n/a: {problem}"
-                    rows.append(Row(scenario.name, variant.label, shape, expected, scenario.tokens, note=note))
-                    continue
-                row = run(emu, scenario, variant, python)
-                rows.append(row)
-                eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
-                print(
-                    f"  {scenario.name:<5} {variant.label:<26} completed {row.done}, 429s {row.limited}, "
-                    f"T {row.wall or 0:.2f} s, t_min {row.t_min:g} s, efficiency {eff} {row.note}",
-                    flush=True,
-                )
+        for round_index in range(args.repeat):
+            for scenario in scenarios:
+                variants = _variants(scenario, clients)
+                if round_index % 2:
+                    variants.reverse()
+                for variant in variants:
+                    expected = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits)
+                    if scenario.measures_cpu:
+                        expected = 0.0
+                    shape = f"{scenario.processes}x{scenario.callers}"
+                    python, problem = pythons[variant.venv]
+                    if python and variant.driver_client.endswith("redis") and redis_problem:
+                        python, problem = None, redis_problem
+                    if python is None:
+                        note = f"n/a: {problem}"
+                        rows.append(Row(scenario.name, variant.label, shape, expected, scenario.tokens, note=note))
+                        continue
+                    row = run(emu, scenario, variant, python)
+                    if scenario.measures_cpu:
+                        row.t_min = 0.0
+                    rows.append(row)
+                    eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
+                    cpu = f"{row.cpu_us_per_request:.0f}" if row.cpu_us_per_request is not None else "n/a"
+                    print(
+                        f"  {scenario.name:<8} {variant.label:<30} completed {row.done}, 429s {row.limited}, "
+                        f"T {row.wall or 0:.2f} s, t_min {row.t_min:g} s, efficiency {eff}, "
+                        f"CPU {cpu} µs/request {row.note}",
+                        flush=True,
+                    )
     print()
     print(_format(rows))
-    print(f"\nbench took {time.monotonic() - began:.0f} s")
+    print()
+    print(_summary(rows))
+    load = " (load {:.2f} {:.2f} {:.2f})".format(*os.getloadavg())
+    print(f"\nbench took {time.monotonic() - began:.0f} s{load}")
 
 
 if __name__ == "__main__":
