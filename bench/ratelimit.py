@@ -57,6 +57,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import glob
+import itertools
 import json
 import math
 import os
@@ -106,7 +107,8 @@ SCENARIOS = {
     "fleet": Scenario("fleet", "500:10,30000:600", "2000:10", 1500, 4, 50),
     "dev-wan": Scenario("dev-wan", "20:1,100:10", "2000:10", 400, 1, 64, wan=WAN),
     "prod-wan": Scenario("prod-wan", "500:10,30000:600", "2000:10", 1500, 1, 200, wan=WAN),
-    "cpu": Scenario("cpu", "500:10,30000:600", "2000:10", 3000, 1, 50, enforce=False),
+    # Limits far above what the run sends: the clients obey the headers even when nothing is enforced.
+    "cpu": Scenario("cpu", "1000000:10,10000000:600", "1000000:10", 3000, 1, 50, enforce=False),
 }
 
 
@@ -153,6 +155,30 @@ def t_min(requests: int, app_limits: str, method_limits: str) -> float:
                 window[2], window[3] = now + window[1], 0
             window[3] += 1
     return now
+
+
+def binding_window(requests: int, app_limits: str) -> tuple[int, float] | None:
+    """The app window that bounds the run: the slowest rate among those it fills."""
+    filled = [(limit, seconds) for limit, seconds in parse_limits(app_limits) if limit < requests]
+    return min(filled, key=lambda w: (w[0] / w[1], w[1])) if filled else None
+
+
+def window_timing(successes: list[float], window: tuple[int, float]) -> tuple[list[float], float | None]:
+    """Where the time goes, from the emulator's log of successes (times of the answers).
+
+    Replays the emulator's fixed windows of ``window`` over the successes: each gap is
+    how long after a window closed the next one's first success came (a perfect,
+    zero-latency client: 0), and the last burst is how long the last window took
+    from its first to its last success (CPU and latency bound: the limiter has no say).
+    """
+    seconds = window[1]
+    starts: list[float] = []
+    for t in sorted(successes):
+        if not starts or t >= starts[-1] + seconds:
+            starts.append(t)
+    gaps = [round(b - (a + seconds), 3) for a, b in itertools.pairwise(starts)]
+    last = round(max(successes) - starts[-1], 3) if starts else None
+    return gaps, last
 
 
 # -- peers' virtual environments -----------------------------------------------------------------
@@ -221,6 +247,8 @@ class Row:
     limited: dict[str, int] = field(default_factory=dict)
     wall: float | None = None
     cpu: float | None = None  # the client processes' CPU seconds while their callers ran
+    gaps: list[float] = field(default_factory=list)  # idle time at each binding-window boundary
+    last_burst: float | None = None  # first to last success of the last binding window
     check: str = ""
     note: str = ""
 
@@ -388,6 +416,11 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
     row.limited = stats["rate_limited"]
     if stats["first_request_at"] is not None and stats["last_success_at"] is not None:
         row.wall = stats["last_success_at"] - stats["first_request_at"]
+    window = binding_window(scenario.tokens, scenario.app_limits) if scenario.enforce else None
+    if window is not None:
+        successes = [entry["t"] for entry in stats.get("log", []) if entry.get("status") == 200]
+        if successes:
+            row.gaps, row.last_burst = window_timing(successes, window)
     row.client_ok = sum(r["ok"] for r in results)
     if results and len(results) == scenario.processes:
         row.cpu = sum(r.get("cpu", 0.0) for r in results)
@@ -434,13 +467,16 @@ def _format(rows: list[Row]) -> str:
         "T (s)",
         "t_min (s)",
         "efficiency",
+        "window gaps (s)",
+        "last burst (s)",
         "check",
         "note",
     )
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i < 2 else "--:" for i in range(len(head))) + "|"]
     for row in rows:
         if row.done is None:
-            cells = (row.scenario, row.client, row.shape, "n/a", "n/a", "n/a", f"{row.t_min:g}", "n/a", "", row.note)
+            blank = ("n/a", "n/a", "n/a", f"{row.t_min:g}", "n/a", "", "", "")
+            cells = (row.scenario, row.client, row.shape, *blank, row.note)
         else:
             limited = "/".join(str(row.limited.get(t, 0)) for t in ("application", "method", "service"))
             errors = ", ".join(f"{k} x{v}" for k, v in row.errors.items())
@@ -456,6 +492,8 @@ def _format(rows: list[Row]) -> str:
                 wall,
                 f"{row.t_min:g}",
                 eff,
+                ", ".join(f"{gap:.2f}" for gap in row.gaps),
+                f"{row.last_burst:.2f}" if row.last_burst is not None else "",
                 row.check,
                 note,
             )

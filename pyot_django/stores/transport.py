@@ -17,6 +17,11 @@ from urllib.parse import urlencode
 import httpcore
 import httpx
 
+try:  # httptools: a dependency; without it (a source install) requests go through httpcore
+    from ..riot.h1 import OriginConnections
+except ImportError:  # pragma: no cover
+    OriginConnections = None  # type: ignore[assignment,misc]
+
 __all__ = ["TIMEOUT_ERRORS", "TRANSPORT_ERRORS", "Answer", "new_pool", "send", "send_with_session"]
 
 # What a request that got no (complete) answer raises, by kind.
@@ -44,7 +49,9 @@ def ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def new_pool() -> httpcore.AsyncConnectionPool:
+def new_pool() -> httpcore.AsyncConnectionPool | OriginConnections:
+    if OriginConnections is not None:  # hook: the lean httptools client (riot/h1.py)
+        return OriginConnections(ssl_context())
     return httpcore.AsyncConnectionPool(
         ssl_context=ssl_context(), max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_CONNECTIONS
     )
@@ -62,6 +69,8 @@ async def send(
     content: bytes | None,
     timeout: float,  # noqa: ASYNC109 - httpcore's per-phase timeouts, not a task deadline
 ) -> Answer:
+    if type(pool) is OriginConnections:  # hook: the lean httptools client (riot/h1.py)
+        return Answer(*await pool.send(verb, url, headers, content, timeout))
     response = await pool.request(
         verb.encode(),
         url.encode(),
