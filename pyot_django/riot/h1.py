@@ -50,6 +50,7 @@ class _Connection(asyncio.Protocol):
         self._body: list[bytes] = []
         self._size = 0
         self._receiving = False  # bytes arrived since the timer last looked
+        self._headers_done = False
 
     # -- asyncio.Protocol -----------------------------------------------------------------
 
@@ -58,13 +59,16 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        if self._waiter is not None and not self._waiter.done():
-            try:
-                self._parser.feed_eof()  # a close-delimited body ends here
-            except httptools.HttpParserError:
-                pass
-            if not self._waiter.done():
-                self._fail(httpcore.RemoteProtocolError("Server disconnected without sending a complete response"))
+        if self._waiter is None or self._waiter.done():
+            return
+        headers = self._headers
+        if self._headers_done and "content-length" not in headers and "transfer-encoding" not in headers:
+            # A close-delimited body (httptools has no end-of-input call): the close ends it.
+            self.keep_alive = False
+            waiter, self._waiter = self._waiter, None
+            waiter.set_result((self._parser.get_status_code(), headers, b"".join(self._body)))
+            return
+        self._fail(httpcore.RemoteProtocolError("Server disconnected without sending a complete response"))
 
     def data_received(self, data: bytes) -> None:
         self._receiving = True
@@ -78,7 +82,10 @@ class _Connection(asyncio.Protocol):
     # -- httptools callbacks -------------------------------------------------------------------
 
     def on_message_begin(self) -> None:
-        self._headers, self._body, self._size = {}, [], 0
+        self._headers, self._body, self._size, self._headers_done = {}, [], 0, False
+
+    def on_headers_complete(self) -> None:
+        self._headers_done = True
 
     def on_header(self, name: bytes, value: bytes) -> None:
         key = name.decode("latin-1").lower()
