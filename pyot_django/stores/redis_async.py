@@ -179,6 +179,27 @@ def _ex(timeout: float | None) -> tuple[str, int] | bool | None:
     return ("ex", seconds) if seconds > 0 else False
 
 
+def _native(
+    cache: BaseCache,
+    url: str,
+    connection: dict[str, Any],
+    encode: Callable[[Any], Any],
+    decode: Callable[[bytes], Any],
+    expiry: Callable[[float | None], tuple[str, int] | bool | None],
+) -> NativeRedis:
+    """The alias's own key function, prefix and version, with its backend's encoding and expiries."""
+    return NativeRedis(
+        url=url,
+        connection=connection,
+        key_func=cache.key_func,
+        key_prefix=cache.key_prefix,
+        version=cache.version,
+        encode=encode,
+        decode=decode,
+        expiry=expiry,
+    )
+
+
 def _for_django_redis(cache: BaseCache) -> NativeRedis | None:
     from django_redis.client import DefaultClient
     from django_redis.pool import ConnectionFactory
@@ -202,16 +223,7 @@ def _for_django_redis(cache: BaseCache) -> NativeRedis | None:
     }
     if options.get("PASSWORD"):
         connection["password"] = options["PASSWORD"]
-    return NativeRedis(
-        url=client._server[0],
-        connection=connection,
-        key_func=cache.key_func,
-        key_prefix=cache.key_prefix,
-        version=cache.version,
-        encode=client.encode,
-        decode=client.decode,
-        expiry=_px,
-    )
+    return _native(cache, client._server[0], connection, client.encode, client.decode, _px)
 
 
 def _for_django(cache: BaseCache) -> NativeRedis | None:
@@ -225,16 +237,7 @@ def _for_django(cache: BaseCache) -> NativeRedis | None:
     connection = {name: value for name, value in options.items() if name != "serializer"}
     connection.setdefault("socket_timeout", _DEFAULT_SOCKET_TIMEOUT)
     connection.setdefault("socket_connect_timeout", _DEFAULT_SOCKET_TIMEOUT)
-    return NativeRedis(
-        url=servers[0],
-        connection=connection,
-        key_func=cache.key_func,
-        key_prefix=cache.key_prefix,
-        version=cache.version,
-        encode=serializer.dumps,
-        decode=serializer.loads,
-        expiry=_ex,
-    )
+    return _native(cache, servers[0], connection, serializer.dumps, serializer.loads, _ex)
 
 
 _natives: dict[str, NativeRedis | None] = {}
