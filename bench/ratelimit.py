@@ -7,7 +7,17 @@ limiter, against one emulator process with limits enforced. Scenarios:
 - ``dev``: 1 process x 64 callers, app ``20:1,100:10``, method ``2000:10``, 400 tokens;
 - ``prod``: 1 process x 200 callers, app ``500:10,30000:600``, method ``2000:10``, 1,500 tokens;
 - ``fleet``: 4 OS processes x 50 callers sharing one ``RedisLimiter`` (Redis db 10), the
-  ``prod`` limits, 1,500 tokens split 375 per process.
+  ``prod`` limits, 1,500 tokens split 375 per process;
+- ``dev-wan`` / ``prod-wan``: ``dev`` / ``prod`` over a WAN: the emulator's ``wan_delay``
+  makes each request wait uniform 20-80 ms before it is counted and 20-80 ms before its
+  answer is recorded (so T includes the last answer's way back);
+- ``cpu``: 1 x 50 callers, 3,000 tokens, limits counted but not enforced and far above the
+  run: the client's CPU seconds (``time.process_time`` in its process while the callers
+  ran) per request.
+
+Besides efficiency, each row shows where the time went: the idle gap after each
+binding window closed until the next window's first success, and how long the last
+window's burst took (first to last success).
 
 Clients (each in its own process, ``bench/peers/driver.py``): ours is ``pipeline.get``
 through a pipeline whose only store is ``pyot_django.stores.RiotAPI`` (``MemoryLimiter``
@@ -41,7 +51,10 @@ latency or for the emulator's own processing time: every client pays those in T.
 Targets: zero application/method 429s; efficiency >= 0.98 in ``dev`` and ``prod``,
 >= 0.95 in ``fleet``.
 
-    .venv/bin/python bench/ratelimit.py [--scenario dev,prod,fleet] [--clients ours,pulsefire,pyot]
+    .venv/bin/python bench/ratelimit.py [--scenario dev,prod,fleet,dev-wan,prod-wan,cpu]
+        [--clients ours,pulsefire,pyot] [--repeat 3]   # rounds alternate the clients' order
+
+``PYOT_BENCH_RL_REDIS`` overrides the Redis of the fleet runs (default db 10 on 6379).
 
 In the fleet, Pyot 6 runs its ``RedisLimiter`` (same Redis db) and pulsefire, which has no
 Redis limiter, its own way of sharing limits: every process's ``RiotAPIRateLimiter``
