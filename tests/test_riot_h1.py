@@ -1,4 +1,4 @@
-"""The lean HTTP/1.1 client (``pyot_django.riot.h1``) against a raw asyncio server scripted per test.
+"""The lean HTTP/1.1 client (``pyot_django.riot.http.h1``) against a raw asyncio server scripted per test.
 
 The emulator tests already drive it through the RiotAPI store (faults, resets,
 timeouts); these cover what the emulator never sends: chunked and close-delimited
@@ -14,8 +14,12 @@ from collections.abc import Awaitable, Callable
 import httpcore
 import pytest
 
-from pyot_django.riot import h1
-from pyot_django.stores.transport import TIMEOUT_ERRORS, TRANSPORT_ERRORS, ssl_context
+from pyot_django.riot.http import h1
+from pyot_django.riot.http.body import BodyTooLarge
+from pyot_django.riot.http.secret import Secret
+from pyot_django.riot.http.transport import TIMEOUT_ERRORS, TRANSPORT_ERRORS, ssl_context
+
+LIMIT = 1 << 20
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -60,9 +64,9 @@ async def test_keep_alive_reuses_one_connection_and_sends_headers_and_body():
     client = h1.OriginConnections(ssl_context())
     try:
         for _ in range(2):
-            status, headers, body = await client.send("GET", f"{url}/na1/x?a=1", [(b"X-Riot-Token", b"k")], None, 5)
+            status, headers, body = await client.send("GET", f"{url}/na1/x?a=1", Secret("k"), None, 5, LIMIT)
             assert (status, body, headers["x-app-rate-limit"]) == (200, b'{"ok": 1}', "20:1")
-        await client.send("POST", f"{url}/p", [(b"Content-Type", b"application/json")], b'{"b": 2}', 5)
+        await client.send("POST", f"{url}/p", None, b'{"b": 2}', 5, LIMIT)
     finally:
         await client.aclose()
         server.close()
@@ -94,30 +98,44 @@ async def test_chunked_and_close_delimited_bodies_and_connection_close():
     server, url, connections = await _serve(handler)
     client = h1.OriginConnections(ssl_context())
     try:
-        assert (await client.send("GET", f"{url}/c", [], None, 5))[2] == b"abcdefg"
-        assert (await client.send("GET", f"{url}/c", [], None, 5))[2] == b"until-the-end"
+        assert (await client.send("GET", f"{url}/c", None, None, 5, LIMIT))[2] == b"abcdefg"
+        assert (await client.send("GET", f"{url}/c", None, None, 5, LIMIT))[2] == b"until-the-end"
     finally:
         await client.aclose()
         server.close()
     assert connections == [1]
 
 
-async def test_a_body_over_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(h1, "MAX_BODY", 1000)
+async def test_a_body_over_the_limit_is_refused_by_its_length_or_while_streaming():
+    answers = iter(
+        [
+            _answer(b"x" * 5000),
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"200\r\n" + b"y" * 512 + b"\r\n",
+        ]
+    )
 
     async def handler(reader, writer):
         await _read_request(reader)
-        writer.write(_answer(b"x" * 5000))
+        writer.write(next(answers))
         await writer.drain()
+        for _ in range(10):  # a chunked body that goes on: cut once it passes the limit
+            writer.write(b"200\r\n" + b"y" * 512 + b"\r\n")
+            await writer.drain()
+            await asyncio.sleep(0.01)
 
-    server, url, _ = await _serve(handler)
+    server, url, connections = await _serve(handler)
     client = h1.OriginConnections(ssl_context())
     try:
-        with pytest.raises(TRANSPORT_ERRORS, match="over 1000 bytes"):
-            await client.send("GET", f"{url}/big", [], None, 5)
+        with pytest.raises(BodyTooLarge) as declared:
+            await client.send("GET", f"{url}/big", None, None, 5, 1000)
+        assert (declared.value.declared, declared.value.limit, declared.value.status) == (5000, 1000, 200)
+        with pytest.raises(BodyTooLarge) as streamed:
+            await client.send("GET", f"{url}/big", None, None, 5, 1000)
+        assert streamed.value.declared is None
     finally:
         await client.aclose()
         server.close()
+    assert connections == [1, 1]  # a refused body closes its connection: never reused
 
 
 async def test_a_slow_drip_is_read_but_a_stall_times_out():
@@ -136,10 +154,10 @@ async def test_a_slow_drip_is_read_but_a_stall_times_out():
     server, url, _ = await _serve(handler)
     client = h1.OriginConnections(ssl_context())
     try:
-        assert (await client.send("GET", f"{url}/d", [], None, 0.3))[2] == b"dripok"
+        assert (await client.send("GET", f"{url}/d", None, None, 0.3, LIMIT))[2] == b"dripok"
         started = asyncio.get_running_loop().time()
         with pytest.raises(TIMEOUT_ERRORS):
-            await client.send("GET", f"{url}/d", [], None, 0.3)
+            await client.send("GET", f"{url}/d", None, None, 0.3, LIMIT)
         assert asyncio.get_running_loop().time() - started < 3
     finally:
         await client.aclose()
@@ -149,7 +167,7 @@ async def test_a_slow_drip_is_read_but_a_stall_times_out():
 async def test_connection_refused_and_a_dropped_answer_are_transport_errors():
     client = h1.OriginConnections(ssl_context())
     with pytest.raises(httpcore.ConnectError):
-        await client.send("GET", "http://127.0.0.1:1/x", [], None, 2)
+        await client.send("GET", "http://127.0.0.1:1/x", None, None, 2, LIMIT)
 
     async def handler(reader, writer):
         await _read_request(reader)
@@ -159,9 +177,9 @@ async def test_connection_refused_and_a_dropped_answer_are_transport_errors():
     server, url, _ = await _serve(handler)
     try:
         with pytest.raises(TRANSPORT_ERRORS, match="complete response"):
-            await client.send("GET", f"{url}/r", [], None, 5)
+            await client.send("GET", f"{url}/r", None, None, 5, LIMIT)
         with pytest.raises(httpcore.UnsupportedProtocol):
-            await client.send("GET", "ftp://example.com/x", [], None, 5)
+            await client.send("GET", "ftp://example.com/x", None, None, 5, LIMIT)
     finally:
         await client.aclose()
         server.close()

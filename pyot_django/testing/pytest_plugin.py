@@ -8,6 +8,10 @@ In a ``conftest.py``::
         riot_emulator.emulator.script("summoner-v4.getByPUUID", [503, 200])
         ...  # point the RiotAPI store's BASE_URL at riot_emulator.base_url
 
+    def test_a_dripping_upstream(riot_emulator):
+        riot_emulator.emulator.script("*", [{"fault": "drip_body", "interval": 1.5, "times": 3}])
+        ...  # every hostile answer is listed in pyot_django.testing.faults
+
 ``riot_emulator_server`` (session) serves one emulator for the whole run;
 ``riot_emulator`` (function) hands it over with stats, windows, scripts and config reset.
 """

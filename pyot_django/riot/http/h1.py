@@ -7,16 +7,22 @@ lasts as long as the client's CPU needs for it. Measured against the emulator
 this client ~130 µs: the rest of the pipeline is small next to the transport.
 
 What it does, and no more: one keep-alive connection per origin per
-:class:`OriginConnections` (the store's ``LoopClients`` hands each caller an idle
+:class:`OriginConnections` (``HttpClient``'s ``LoopClients`` hands each caller an idle
 one), ``GET``/``POST``/``PUT`` with ``Content-Length`` bodies, answers with
 ``Content-Length``, chunked or close-delimited bodies (``httptools`` parses
 them), TLS through the shared ``ssl`` context. Failures raise httpcore's exception
-types, which the store already sorts into timeouts and transport errors.
+types, which :mod:`.transport` turns into a ``TransportFailure`` (class name only).
 
 Bounds: connecting and every wait for the next bytes of an answer each take at
 most ``timeout`` seconds (like httpcore's per-phase timeouts, so a body dripped
-byte by byte is cut off when it stalls, not when it is merely slow); a body over
-``MAX_BODY`` bytes closes the connection with ``RemoteProtocolError``.
+byte by byte is cut off when it stalls); ``HttpClient`` bounds the whole attempt
+on top. An answer whose ``Content-Length`` is over ``max_size`` is refused when its
+headers end, and any other body the moment it passes ``max_size``
+(:class:`~.body.BodyTooLarge`); the connection is then closed, not reused.
+
+The key: the request's header lines are produced from the :class:`~.secret.Secret`
+inside the argument of ``transport.write`` only, so no frame of this module holds
+the raw key in a local (Django's error pages render every frame's locals).
 """
 
 from __future__ import annotations
@@ -29,10 +35,10 @@ from urllib.parse import urlsplit
 import httpcore
 import httptools
 
-__all__ = ["MAX_BODY", "OriginConnections"]
+from .body import BodyTooLarge
+from .secret import Secret, request_headers
 
-MAX_BODY = 64 * 1024 * 1024
-"""Largest answer body accepted (a match timeline is under 1 MB)."""
+__all__ = ["OriginConnections"]
 
 _Origin = tuple[str, str, int]
 
@@ -41,6 +47,7 @@ class _Connection(asyncio.Protocol):
     """One TCP (or TLS) connection; one request at a time."""
 
     def __init__(self) -> None:
+        self.max_size = 0  # set per request (the client's MAX_RESPONSE_SIZE)
         self.transport: asyncio.Transport | None = None
         self.closed = False
         self.keep_alive = True
@@ -86,6 +93,9 @@ class _Connection(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         self._headers_done = True
+        declared = self._headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_size:
+            self._fail(BodyTooLarge(self._parser.get_status_code(), self.max_size, int(declared)))
 
     def on_header(self, name: bytes, value: bytes) -> None:
         key = name.decode("latin-1").lower()
@@ -95,8 +105,8 @@ class _Connection(asyncio.Protocol):
 
     def on_body(self, body: bytes) -> None:
         self._size += len(body)
-        if self._size > MAX_BODY:
-            self._fail(httpcore.RemoteProtocolError(f"answer body over {MAX_BODY} bytes"))
+        if self._size > self.max_size:
+            self._fail(BodyTooLarge(self._parser.get_status_code(), self.max_size, None))
             return
         self._body.append(body)
 
@@ -122,11 +132,23 @@ class _Connection(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
-    async def exchange(self, request: bytes, timeout: float) -> tuple[int, dict[str, str], bytes]:  # noqa: ASYNC109
+    async def exchange(
+        self,
+        head: bytes,
+        secret: Secret | None,
+        json_body: bool,
+        tail: bytes,
+        timeout: float,  # noqa: ASYNC109
+        max_size: int,
+    ) -> tuple[int, dict[str, str], bytes]:
         loop = asyncio.get_running_loop()
         waiter = self._waiter = loop.create_future()
+        self.max_size = max_size
         assert self.transport is not None
-        self.transport.write(request)
+        # The key's header line exists only inside this argument expression (see the module docs).
+        self.transport.write(
+            b"".join((head, *[b"%s: %s\r\n" % pair for pair in request_headers(secret, json_body)], tail))
+        )
         self._receiving = False
         timer = loop.call_later(timeout, self._check_stall, waiter, timeout)
         try:
@@ -193,36 +215,33 @@ class OriginConnections:
         self,
         verb: str,
         url: str,
-        headers: list[tuple[bytes, bytes]],
+        secret: Secret | None,
         content: bytes | None,
-        timeout: float,  # noqa: ASYNC109 - per-phase bounds (connect, next bytes), not a task deadline
+        timeout: float,  # noqa: ASYNC109 - per-phase bounds (connect, next bytes); HttpClient bounds the attempt
+        max_size: int,
     ) -> tuple[int, dict[str, str], bytes]:
-        """One request; (status, lower-case headers, body)."""
+        """One request; (status, lower-case headers, body of at most ``max_size`` bytes)."""
         origin, target = self._target(url)
         async with self._lock:
-            return await self._send(origin, target, verb, headers, content, timeout)
+            return await self._send(origin, target, verb, secret, content, timeout, max_size)
 
     async def _send(
         self,
         origin: _Origin,
         target: bytes,
         verb: str,
-        headers: list[tuple[bytes, bytes]],
+        secret: Secret | None,
         content: bytes | None,
         timeout: float,  # noqa: ASYNC109
+        max_size: int,
     ) -> tuple[int, dict[str, str], bytes]:
         connection = self._connections.get(origin)
         if connection is None or connection.closed:
             connection = self._connections[origin] = await self._connect(origin, timeout)
         host = origin[1] if origin[2] in (80, 443) else f"{origin[1]}:{origin[2]}"
-        lines = [b"%s %s HTTP/1.1\r\nHost: %s\r\n" % (verb.encode(), target, host.encode("idna"))]
-        lines.extend(b"%s: %s\r\n" % (name, value) for name, value in headers)
-        if content is not None:
-            lines.append(b"Content-Length: %d\r\n\r\n" % len(content))
-            lines.append(content)
-        else:
-            lines.append(b"\r\n")
-        answer = await connection.exchange(b"".join(lines), timeout)
+        head = b"%s %s HTTP/1.1\r\nHost: %s\r\n" % (verb.encode(), target, host.encode("idna"))
+        tail = b"\r\n" if content is None else b"Content-Length: %d\r\n\r\n%s" % (len(content), content)
+        answer = await connection.exchange(head, secret, content is not None, tail, timeout, max_size)
         if not connection.keep_alive:
             connection.close()
         return answer
