@@ -153,10 +153,12 @@ async def _lead(
     renewing = asyncio.ensure_future(_renew(native, lease_key, me))
     try:
         value = await service.get(token, session)
+        if value is None:
+            return value  # not data: never cached (the pipeline's sink refuses it too)
         try:
             # Stored before the lease goes, so followers find the value, not a free lease.
             await store.set(token, value)
-        except Exception as exc:
+        except Exception as exc:  # ValueRefused (too large) or Redis trouble: followers ask themselves
             logger.debug("fleet single-flight: storing %s failed: %s: %s", token.method, type(exc).__name__, exc)
         return value
     finally:
