@@ -22,6 +22,7 @@ from ..stores.base import CacheStore, ServiceStore, Store, ValueRefused
 from ..stores.memory import Memory
 from .flight import FlightTable, LeaderGone
 from .health import StoreHealth
+from .lease import fleet_get
 from .trace import LookupRecord, current_trace
 from .typed_fetch import TypedFetch
 
@@ -290,7 +291,8 @@ class Pipeline(TypedFetch):
                 health.recovered()
             else:
                 try:
-                    value = await store.get(token, session)
+                    # hook: one upstream request per cold token across processes (lease.py)
+                    value = await fleet_get(self, index, token, session)
                 except NotFound:
                     health.misses += 1
                     raise  # a service's 404 is final: Riot said it does not exist

@@ -41,6 +41,7 @@ from pyot_django.testing.faults import PAYLOAD_FAULTS, Action, Faults
 from pyot_django.testing.ratelimits import RateLimiter
 from pyot_django.testing.router import Router
 from pyot_django.testing.stats import Stats
+from pyot_django.testing.wan import wan_for
 
 __all__ = ["Emulator", "is_not_found_value"]
 
@@ -99,6 +100,7 @@ class Emulator:
         self.config = self._initial
         self._limiter = RateLimiter(self.config)
         self._faults = Faults(self.config)
+        self._wan = wan_for(self.config)  # hook: WAN delays (wan.py)
         self._stats = Stats(self.config.log_size)
         self._generate, self._not_found = _load_data()
 
@@ -138,6 +140,7 @@ class Emulator:
         else:
             self._limiter._config = config  # keep the open windows (e.g. toggling enforce_limits)
         self._faults.configure(config)
+        self._wan = wan_for(config)  # hook: WAN delays (wan.py)
 
     # -- ASGI ------------------------------------------------------------------------------
 
@@ -191,6 +194,8 @@ class Emulator:
 
         action: Action | None = None
         latency = 0.0
+        if self._wan is not None:  # hook: the way to Riot's edge, before it counts (wan.py)
+            await self._wan.way_out()
         with self._lock:
             decision = self._limiter.hit(key, server, operation, time.monotonic())
             if decision.admitted:
@@ -202,6 +207,8 @@ class Emulator:
         if not decision.admitted:
             headers = [*headers, (b"x-rate-limit-type", decision.limit_type.encode())]  # type: ignore[union-attr]
             headers.append((b"retry-after", str(decision.retry_after).encode()))
+            if self._wan is not None:  # hook: the way back (wan.py)
+                await self._wan.way_back()
             return await self._send(send, 429, _error_body(429), headers)
 
         body: object | None = None
@@ -349,6 +356,8 @@ class Emulator:
         limit_type: str | None = None,
         fault: str | None = None,
     ) -> None:
+        if self._wan is not None:  # hook: the way back, before the answer counts as seen (wan.py)
+            await self._wan.way_back()
         with self._lock:
             self._stats.record(server, operation, status, limit_type=limit_type, fault=fault)
         await self._send(send, status, body, headers)
