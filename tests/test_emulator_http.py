@@ -176,9 +176,9 @@ def test_404_on_request(emu: RunningEmulator, http: httpx.Client, value: str) ->
     assert response.status_code == 404
     error_of(response)
     assert_rate_headers(response)
-    # 404s count against the limits.
+    # 404s count against the limits (summoner-v4's method limit is per minute, as at Riot).
     assert response.headers["x-app-rate-limit-count"] == "1:1,1:120"
-    assert response.headers["x-method-rate-limit-count"] == "1:10"
+    assert response.headers["x-method-rate-limit-count"] == "1:60"
 
 
 def test_stats(emu: RunningEmulator, http: httpx.Client) -> None:

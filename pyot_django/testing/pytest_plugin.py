@@ -8,8 +8,10 @@ In a ``conftest.py``::
         riot_emulator.emulator.script("summoner-v4.getByPUUID", [503, 200])
         ...  # point the RiotAPI store's BASE_URL at riot_emulator.base_url
 
-``riot_emulator_server`` (session) serves one emulator for the whole run;
-``riot_emulator`` (function) hands it over with stats, windows, scripts and config reset.
+``riot_emulator_server`` (session) serves one emulator for the whole run, built from
+``riot_emulator_config`` (session; override it in a conftest, e.g. ``EmulatorConfig(strict=True)``
+to get Riot's 400/401/404 for malformed ids, unserved routing values and RSO calls without a token); ``riot_emulator`` (function) hands it over with stats, windows,
+scripts and config reset to that config.
 """
 
 from __future__ import annotations
@@ -18,14 +20,21 @@ from collections.abc import Iterator
 
 import pytest
 
+from pyot_django.testing.config import EmulatorConfig
 from pyot_django.testing.runner import RunningEmulator, serve_emulator
 
-__all__ = ["riot_emulator", "riot_emulator_server"]
+__all__ = ["riot_emulator", "riot_emulator_config", "riot_emulator_server"]
 
 
 @pytest.fixture(scope="session")
-def riot_emulator_server() -> Iterator[RunningEmulator]:
-    with serve_emulator() as running:
+def riot_emulator_config() -> EmulatorConfig:
+    """The session emulator's initial config (override the fixture to change it)."""
+    return EmulatorConfig()
+
+
+@pytest.fixture(scope="session")
+def riot_emulator_server(riot_emulator_config: EmulatorConfig) -> Iterator[RunningEmulator]:
+    with serve_emulator(riot_emulator_config) as running:
         yield running
 
 

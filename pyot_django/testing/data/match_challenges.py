@@ -106,9 +106,10 @@ SMALL = (
     "killsOnOtherLanesEarlyJungleAsLaner",
     "maxKillDeficit",
     "maxLevelLeadLaneOpponent",
-    "laningPhaseGoldExpAdvantage",
     "soloTurretsLategame",
 )
+# Yes/no flags Riot sends as 0 or 1 (the schema's enum says so).
+FLAGS = ("laningPhaseGoldExpAdvantage",)
 # Per-game volumes: tens to hundreds.
 LARGE = ("landSkillShotsEarlyGame", "laneMinionsFirst10Minutes", "skillshotsDodged", "skillshotsHit")
 # Fractions/amounts reported as floats.
@@ -149,6 +150,8 @@ def challenges(
         out[name] = 1 if r.random() < 0.06 else 0
     for name in SMALL:
         out[name] = int(r.expovariate(1 / 3))
+    for name in FLAGS:
+        out[name] = int(r.random() < 0.45)
     for name in LARGE:
         out[name] = r.randint(5, 180)
     for name in FLOATS:
