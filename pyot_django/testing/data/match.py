@@ -18,7 +18,7 @@ from .lol_static import (
     STAT_PERKS,
     TRINKETS,
 )
-from .match_challenges import challenges
+from .match_challenges import NOT_IN_ARENA, challenges
 from .match_core import MatchCore, Player, match_core, owner_of
 from .match_story import Story, final_level, story, team_of
 from .summoner import summoner
@@ -28,7 +28,6 @@ ARENA_AUGMENTS = tuple(range(1, 210))
 PING_KINDS = (
     "allInPings",
     "assistMePings",
-    "baitPings",
     "basicPings",
     "commandPings",
     "dangerPings",
@@ -150,13 +149,11 @@ def _participant(core: MatchCore, st: Story, p: Player, s: dict[str, int], team:
         **{f"PlayerScore{i}": 0 for i in range(12)},
         "assists": s["assists"],
         "baronKills": s["baron_kills"],
-        "bountyLevel": r.randint(0, 5),
-        "challenges": challenges(r, s, team, duration, legendaries, idx),
+        "challenges": _challenges(r, core, p, s, team, legendaries, idx),
         "champExperience": s["xp"],
         "champLevel": level,
         "championId": p.champion_id,
         "championName": p.champion_name,
-        "championSkinId": r.choice((0, 0, 1, 2, 5, 13)),
         "championTransform": next(
             ({"SLAYER": 1, "ASSASSIN": 2}[kind] for _, who, kind in st.transforms if who == pid), 0
         ),
@@ -264,6 +261,36 @@ def _participant(core: MatchCore, st: Story, p: Player, s: dict[str, int], team:
     return out
 
 
+def _challenges(
+    r: random.Random,
+    core: MatchCore,
+    p: Player,
+    s: dict[str, int],
+    team: dict[str, int],
+    legendaries: list[int],
+    idx: int,
+) -> dict[str, object]:
+    out = challenges(r, s, team, core.duration_s, legendaries, idx)
+    if core.game_mode == "CHERRY":
+        return {k: v for k, v in out.items() if k not in NOT_IN_ARENA}
+    if p.position == "UTILITY":
+        out["fasterSupportQuestCompletion"] = r.randint(0, 1)
+    if r.random() < 0.3:
+        out["teleportTakedowns"] = r.randint(0, 3)
+    return out
+
+
+def _mark_highest(participants: list[dict[str, object]], arena: bool) -> None:
+    """Riot flags the game's top player in three stats (the key is absent for everyone else)."""
+    for flag, stat in (
+        ("highestChampionDamage", "totalDamageDealtToChampions"),
+        ("highestCrowdControlScore", "timeCCingOthers"),
+        *(() if arena else (("highestWardKills", "wardsKilled"),)),
+    ):
+        top = max(participants, key=lambda p: p[stat])  # type: ignore[arg-type,return-value]
+        top["challenges"][flag] = 1  # type: ignore[index]
+
+
 def _team(core: MatchCore, st: Story, team_id: int, kills: int, r: random.Random) -> dict[str, object]:
     win = team_id == core.winner
     arena = core.game_mode == "CHERRY"
@@ -319,6 +346,7 @@ def build_match(core: MatchCore) -> dict[str, object]:
         totals[team_id] = {k: sum(h[k] for h in members) for k in ("kills", "damage_to_champions", "damage_taken")}
     r = rng("teams", core.match_id)
     participants = [_participant(core, st, p, h, totals[p.team_id]) for p, h in zip(core.players, heads, strict=True)]
+    _mark_highest(participants, core.game_mode == "CHERRY")
     if core.game_mode == "CHERRY":
         # Arena: Riot reports every kill on team 100 and a placeholder team 0 (as real Arena matches do).
         every_kill = totals[100]["kills"] + totals[200]["kills"]
@@ -338,7 +366,6 @@ def build_match(core: MatchCore) -> dict[str, object]:
             "gameEndTimestamp": core.end_ms,
             "gameId": core.game_id,
             "gameMode": core.game_mode,
-            "gameModeMutators": [],
             "gameName": f"teambuilder-match-{core.game_id}",
             "gameStartTimestamp": core.start_ms,
             "gameType": core.game_type,

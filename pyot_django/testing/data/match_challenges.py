@@ -62,7 +62,6 @@ RARE = (
     "twentyMinionsIn3SecondsCount",
     "twoWardsOneSweeperCount",
     "voidMonsterKill",
-    "hadAfkTeammate",
     "moreEnemyJungleThanOpponent",
     "firstTurretKilled",
     "initialBuffCount",
@@ -133,6 +132,18 @@ OPTIONAL_TIMES = (
     "shortestTimeToAceFromFirstTakedown",
     "controlWardTimeCoverageInRiverOrEnemyHalf",
 )
+
+
+# Lane, jungle and objective counters Arena (CHERRY) matches do not carry (NA1_5245486208).
+NOT_IN_ARENA = frozenset(
+    {
+        "controlWardTimeCoverageInRiverOrEnemyHalf", "earliestBaron", "earliestDragonTakedown",
+        "earlyLaningPhaseGoldExpAdvantage", "fastestLegendary", "firstTurretKilledTime",
+        "junglerKillsEarlyJungle", "killsOnLanersEarlyJungleAsJungler", "laningPhaseGoldExpAdvantage",
+        "maxCsAdvantageOnLaneOpponent", "maxLevelLeadLaneOpponent", "playedChampSelectPosition",
+        "soloTurretsLategame", "visionScoreAdvantageLaneOpponent",
+    }
+)  # fmt: skip
 
 
 def challenges(
