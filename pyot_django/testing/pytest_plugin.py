@@ -9,8 +9,9 @@ In a ``conftest.py``::
         ...  # point the RiotAPI store's BASE_URL at riot_emulator.base_url
 
 ``riot_emulator_server`` (session) serves one emulator for the whole run, built from
-``riot_emulator_config`` (session; override it in a conftest, e.g. ``EmulatorConfig(strict=True)``
-to get Riot's 400/401/404 for malformed ids, unserved routing values and RSO calls without a token); ``riot_emulator`` (function) hands it over with stats, windows,
+``riot_emulator_config`` (session; override it in a conftest, e.g. to return
+``EmulatorConfig(strict=True)`` for Riot's 400/401/404 on malformed ids, unserved routing values
+and RSO calls without a token); ``riot_emulator`` (function) hands it over with stats, windows,
 scripts and config reset to that config.
 """
 

@@ -95,7 +95,9 @@ def test_every_operation_validates_against_its_response_schema(strict_emu: Runni
             assert response.content == b""
             validated += 1
             continue
-        found = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:160]}" for e in validator.iter_errors(response.json())]
+        found = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message[:160]}" for e in validator.iter_errors(response.json())
+        ]
         if found:
             errors[operation] = found[:5]
         validated += 1
@@ -106,10 +108,15 @@ def test_every_operation_validates_against_its_response_schema(strict_emu: Runni
 def _strict(schema: Any, path: tuple[str, ...], operation: str) -> Any:
     """The schema with additionalProperties: false on every object, except the allow-listed extras."""
     if isinstance(schema, dict):
-        out = {k: _strict(v, (*path, "*") if k == "items" else (*path, k) if k != "properties" else path, operation)
-               for k, v in schema.items() if k not in ("properties", "components")}
+        out = {
+            k: _strict(v, (*path, "*") if k == "items" else (*path, k) if k != "properties" else path, operation)
+            for k, v in schema.items()
+            if k not in ("properties", "components")
+        }
         if "properties" in schema:
-            out["properties"] = {name: _strict(sub, (*path, name), operation) for name, sub in schema["properties"].items()}
+            out["properties"] = {
+                name: _strict(sub, (*path, name), operation) for name, sub in schema["properties"].items()
+            }
             if "additionalProperties" not in schema:
                 key = (operation, path)
                 if key in _ALLOWED_EXTRA and _ALLOWED_EXTRA[key] is None:
@@ -201,8 +208,9 @@ _OPTIONAL_SHARE = 0.05
         "tft-match-v1.getMatch__EUW1_7288129746.json",
     ],
 )
-def test_real_capture_keys_match_the_emulators_answer(strict_emu: RunningEmulator, reference_examples: Path,
-                                                      capture: str) -> None:
+def test_real_capture_keys_match_the_emulators_answer(
+    strict_emu: RunningEmulator, reference_examples: Path, capture: str
+) -> None:
     """The emulator's answer for the capture's id has the capture's keys (and no keys of its own)."""
     operation, _, rest = capture.partition("__")
     match_id = rest.removesuffix(".json")
@@ -213,8 +221,11 @@ def test_real_capture_keys_match_the_emulators_answer(strict_emu: RunningEmulato
         if real.get("info", {}).get("queueId") == 1700:
             # An id nobody listed gets a queue drawn from a player's usual mix; ask for an Arena
             # game the way a client finds one: a match list filtered on queue 1700.
-            ids = client.get(f"/{server}/lol/match/v5/matches/by-puuid/{puuid_of('Arena fan')}/ids",
-                             params={"queue": 1700, "count": 1}, headers=headers_for(endpoint)).json()
+            ids = client.get(
+                f"/{server}/lol/match/v5/matches/by-puuid/{puuid_of('Arena fan')}/ids",
+                params={"queue": 1700, "count": 1},
+                headers=headers_for(endpoint),
+            ).json()
             match_id = ids[0]
         response = client.get(f"/{server}{endpoint.path.replace('{matchId}', match_id)}", headers=headers_for(endpoint))
     assert response.status_code == 200
@@ -230,8 +241,12 @@ def test_real_capture_keys_match_the_emulators_answer(strict_emu: RunningEmulato
 def test_same_id_timeline_sizes_are_realistic(strict_emu: RunningEmulator, reference_examples: Path) -> None:
     real = (reference_examples / "match-v5.getTimeline__JP1_566638130.json").stat().st_size
     with httpx.Client(base_url=strict_emu.url, timeout=30) as client:
-        ours = len(client.get("/asia/lol/match/v5/matches/JP1_566638130/timeline", headers=headers_for(
-            ENDPOINTS["match-v5.getTimeline"])).content)
+        ours = len(
+            client.get(
+                "/asia/lol/match/v5/matches/JP1_566638130/timeline",
+                headers=headers_for(ENDPOINTS["match-v5.getTimeline"]),
+            ).content
+        )
     # Riot's ranges: 250-900 KB; the real JP1_566638130 is ~660 KB (the old emulator: 428 KB).
     assert 250_000 <= ours <= 900_000
     assert ours >= 0.6 * real * (0.7 if real > 1_000_000 else 1)
@@ -246,8 +261,9 @@ def test_served_on_is_the_references_platforms_available(openapi: dict) -> None:
 
 
 def test_rso_operations_are_the_references(openapi: dict) -> None:
-    marked = {op_id for op_id, _, _, op in _operations(openapi)
-              if any("rso" in scheme for scheme in op.get("security") or ())}
+    marked = {
+        op_id for op_id, _, _, op in _operations(openapi) if any("rso" in scheme for scheme in op.get("security") or ())
+    }
     assert marked == RSO_OPERATIONS
     assert len(marked) == 9
 
