@@ -135,7 +135,8 @@ def _frame_times(r: random.Random, end_ms: int) -> tuple[int, ...]:
     times = [0]
     minute = 1
     while minute * FRAME_MS < end_ms:
-        times.append(minute * FRAME_MS + r.randint(0, 60 * minute))
+        # Frames land a little late (the server's tick), but never past the game's end.
+        times.append(min(minute * FRAME_MS + r.randint(0, 60 * minute), end_ms - 1))
         minute += 1
     times.append(end_ms)
     return tuple(times)

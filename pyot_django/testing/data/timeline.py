@@ -16,6 +16,7 @@ from .match_story import FRAME_MS, Building, Kill, Monster, Story, level_for, st
 
 WARDS = ("YELLOW_TRINKET", "CONTROL_WARD", "SIGHT_WARD", "BLUE_TRINKET", "UNDEFINED")
 LANES = ("TOP_LANE", "MID_LANE", "BOT_LANE")
+CONSUMABLES = (2003, 2003, 2055, 2031, 2138, 2139, 2140)  # potions, control ward, elixirs
 SPELL_SUFFIXES = ("basicattack", "basicattack2", "q", "w", "e", "r", "passive")
 
 
@@ -216,6 +217,13 @@ def _minor_events(r: random.Random, core: MatchCore, st: Story) -> list[dict[str
                         "type": "ITEM_DESTROYED",
                     }
                 )
+        # Potions and control wards: bought, then used up (most of a real timeline's ITEM_DESTROYED).
+        for _ in range(int(end / 60_000 * r.uniform(0.3, 0.7))):
+            t = r.randint(20_000, end - 1)
+            item = r.choice(CONSUMABLES)
+            out.append({"itemId": item, "participantId": pid, "timestamp": t, "type": "ITEM_PURCHASED"})
+            used = min(end - 1, t + r.randint(20_000, 300_000))
+            out.append({"itemId": item, "participantId": pid, "timestamp": used, "type": "ITEM_DESTROYED"})
         if r.random() < 0.6:
             out.append(
                 {
