@@ -13,7 +13,7 @@ from pyot_django.testing.data._core import key_id
 from pyot_django.testing.data.ids import mint_puuid
 from pyot_django.testing.rules import RSO_OPERATIONS, SERVED_ON
 
-__all__ = ["API_KEY", "STRICT_REQUESTS", "headers_for", "puuid_of", "strict_request"]
+__all__ = ["API_KEY", "STRICT_REQUESTS", "headers_for", "puuid_of", "strict_request", "strict_values"]
 
 API_KEY = "RGAPI-fidelity-00000000-0000-0000-0000-000000000000"
 SERVER_FOR_ROUTE = {"platform": "na1", "regional": "americas", "val-platform": "na"}
@@ -70,6 +70,12 @@ def headers_for(endpoint: Endpoint) -> dict[str, str]:
 
 def strict_request(endpoint: Endpoint) -> tuple[str, str, list[tuple[str, str]], object]:
     """(server, path, query, body) of a request Riot would answer with a 200."""
+    server, params, query, body = strict_values(endpoint)
+    return server, build_path(endpoint, params), encode_query(query), body
+
+
+def strict_values(endpoint: Endpoint) -> tuple[str, dict[str, str], dict[str, object], object]:
+    """(server, path parameters, required query parameters, body) Riot would answer with a 200."""
     server = SERVER_FOR_ROUTE[endpoint.route]
     if server not in SERVED_ON[endpoint.operation_id]:
         server = sorted(SERVED_ON[endpoint.operation_id])[0]
@@ -87,7 +93,7 @@ def strict_request(endpoint: Endpoint) -> tuple[str, str, list[tuple[str, str]],
         params["encryptedPUUID"] = _in_game(endpoint.operation_id, server)
     query = {name: _QUERY_SAMPLES[name] for name, spec in endpoint.query_params.items() if spec.required}
     body = {} if endpoint.has_body else None
-    return server, build_path(endpoint, params), encode_query(query), body
+    return server, params, query, body
 
 
 STRICT_REQUESTS = {op: strict_request(ep) for op, ep in ENDPOINTS.items()}
