@@ -126,16 +126,15 @@ ENUMS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType(
     }
 )
 
-# (operation, query parameter) -> (lowest, highest) accepted, from the reference's descriptions.
+# (operation, query parameter) -> (lowest, highest) accepted, from the reference's descriptions
+# ("Valid values: 0 to 100", "max 1000", "Start index", "Starts with page 1"); none where it is silent.
 RANGES: Mapping[tuple[str, str], tuple[int, int]] = MappingProxyType(
     {
         ("match-v5.getMatchIdsByPUUID", "count"): (0, 100),
         ("match-v5.getMatchIdsByPUUID", "start"): (0, 2**31 - 1),
         ("lol-rso-match-v1.getMatchIds", "count"): (0, 100),
         ("lol-rso-match-v1.getMatchIds", "start"): (0, 2**31 - 1),
-        ("tft-match-v1.getMatchIdsByPUUID", "count"): (0, 200),
         ("tft-match-v1.getMatchIdsByPUUID", "start"): (0, 2**31 - 1),
-        ("champion-mastery-v4.getTopChampionMasteriesByPUUID", "count"): (1, 2**31 - 1),
         ("league-v4.getLeagueEntries", "page"): (1, 2**31 - 1),
         ("league-exp-v4.getLeagueEntries", "page"): (1, 2**31 - 1),
         ("tft-league-v1.getLeagueEntries", "page"): (1, 2**31 - 1),
