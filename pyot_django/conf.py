@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 
 from .stores.base import OptionProblem, ServiceStore, Store
 
-__all__ = ["GAMES", "Problem", "config_problems", "get_config", "store_class"]
+__all__ = ["GAMES", "PIPELINE_KEYS", "Problem", "config_problems", "get_config", "settings_problems", "store_class"]
 
 # Pipeline names are game models (the Riot API families they may call).
 GAMES = ("lol", "tft", "lor", "val", "riot", "riftbound")
@@ -85,6 +85,8 @@ def iter_pipeline_specs(config: Any) -> Iterator[tuple[str, list[StoreSpec] | No
             yield str(name), None, problems
             continue
         game = name.lower()
+        if isinstance(pipeline, Mapping):
+            problems.extend(_unknown_pipeline_keys(pipeline, path))
         stores = pipeline.get("STORES") if isinstance(pipeline, Mapping) else None
         if not isinstance(stores, (list, tuple)) or not stores:
             problems.append(
@@ -117,18 +119,59 @@ def iter_pipeline_specs(config: Any) -> Iterator[tuple[str, list[StoreSpec] | No
             assert cls is not None
             problems.extend(cls.option_problems(options, store_path, game))
             specs.append(StoreSpec(cls, options, store_path, index))
-        for position, spec in enumerate(specs[:-1]):
-            if issubclass(spec.cls, ServiceStore):
+        for spec in specs:
+            # Counted over the entries as written, broken ones included: they sit after it too.
+            after = len(stores) - spec.index - 1
+            if after and issubclass(spec.cls, ServiceStore):
                 problems.append(
                     Problem(
                         "W001",
                         spec.path,
                         f"Service store {spec.cls.__name__} is not the last store of {name!r}; "
-                        f"the {len(specs) - position - 1} store(s) after it only see what it cannot serve.",
+                        f"the {after} store(s) after it only see what it cannot serve.",
                         "Put RiotAPI last: caches first, fastest first.",
                     )
                 )
+        if len(specs) == len(stores) and not any(issubclass(spec.cls, ServiceStore) for spec in specs):
+            problems.append(
+                Problem(
+                    "W005",
+                    f"{path}['STORES']",
+                    f"Pipeline {name!r} has no service store: a token missing from every cache raises NotFound.",
+                    "End the list with a service store, e.g. "
+                    '{"BACKEND": "pyot_django.stores.RiotAPI", "API_KEY": ...}.',
+                )
+            )
         yield name, specs, problems
+
+
+PIPELINE_KEYS = ("STORES",)
+
+
+def _unknown_pipeline_keys(pipeline: Mapping[Any, Any], path: str) -> list[Problem]:
+    from difflib import get_close_matches
+
+    problems: list[Problem] = []
+    for key in pipeline:
+        if key in PIPELINE_KEYS:
+            continue
+        close = get_close_matches(str(key).upper(), PIPELINE_KEYS, n=1, cutoff=0.6)
+        if close:
+            hint = f"Did you mean {close[0]!r}?"
+        elif str(key).upper() in _store_options():
+            hint = f"{key!r} is a store option: put it in a store's entry, {path}['STORES'][i][{key!r}]."
+        else:
+            valid = ", ".join(map(repr, PIPELINE_KEYS))
+            hint = f"A pipeline takes only {valid}; store options go in each store's entry."
+        problems.append(Problem("E025", f"{path}[{key!r}]", f"Unknown pipeline setting {key!r}.", hint))
+    return problems
+
+
+def _store_options() -> frozenset[str]:
+    """Options of the built-in stores, to point a misplaced one at its right place."""
+    from . import stores
+
+    return frozenset().union(*(getattr(stores, name).OPTIONS for name in stores.__all__))
 
 
 def config_problems(config: Any = None) -> list[Problem]:
@@ -146,4 +189,21 @@ def config_problems(config: Any = None) -> list[Problem]:
     problems: list[Problem] = []
     for _name, _specs, pipeline_problems in iter_pipeline_specs(config):
         problems.extend(pipeline_problems)
+    return problems
+
+
+def settings_problems() -> list[Problem]:
+    """Problems with the app's other settings (``PYOT_TASK_LOCK_CACHE``); they never block building."""
+    problems: list[Problem] = []
+    alias = getattr(settings, "PYOT_TASK_LOCK_CACHE", None)
+    if alias is not None and (not isinstance(alias, str) or alias not in settings.CACHES):
+        problems.append(
+            Problem(
+                "E026",
+                "PYOT_TASK_LOCK_CACHE",
+                f"PYOT_TASK_LOCK_CACHE {alias!r} is not an alias of settings.CACHES; "
+                "the clear/expire tasks would fail with InvalidCacheBackendError.",
+                f"Use one of: {', '.join(sorted(settings.CACHES)) or '(none)'} (a cache every worker shares).",
+            )
+        )
     return problems

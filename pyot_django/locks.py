@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import InvalidCacheBackendError, caches
+
+from .exceptions import ImproperlyConfiguredPipeline
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "LOCK_PREFIX", "lock_key", "run_lock"]
 
@@ -43,7 +45,14 @@ def run_lock(name: str, timeout: float | None = None, alias: str | None = None) 
     The lock is released on exit only if it is still ours: a run that outlived the
     timeout must not free the lock a later run has taken since.
     """
-    cache = caches[alias or getattr(settings, "PYOT_TASK_LOCK_CACHE", "default")]
+    name_of_cache = alias or getattr(settings, "PYOT_TASK_LOCK_CACHE", "default")
+    try:
+        cache = caches[name_of_cache]
+    except InvalidCacheBackendError:
+        raise ImproperlyConfiguredPipeline(
+            f"PYOT_TASK_LOCK_CACHE {name_of_cache!r} is not an alias of settings.CACHES "
+            "(manage.py check reports it as pyot_django.E026); name a cache every worker shares"
+        ) from None
     if timeout is None:
         timeout = getattr(settings, "PYOT_TASK_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)
     key = lock_key(name)

@@ -201,3 +201,86 @@ def test_E017_bad_log_level():
 def test_E018_rate_limiter_cannot_be_built(limiter):
     message = only(riot(RATE_LIMITER=limiter), "E018")
     assert "PYOT['lol']['STORES'][1]['RATE_LIMITER']" in message.msg
+
+
+def test_W001_counts_every_entry_after_the_service_store_broken_ones_included():
+    broken = {"NO_BACKEND": True}
+    message = next(
+        m for m in run_checks({"lol": {"STORES": [FAKE, MEMORY, broken, MEMORY, broken]}}) if m.id == "pyot_django.W001"
+    )
+    assert "the 4 store(s) after it" in message.msg
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "key", "hint"),
+    [
+        ({"STORES": [FAKE], "EXPIRATIONS": {"*": 60}}, "PYOT['lol']['EXPIRATIONS']", "is a store option"),
+        ({"STORES": [FAKE], "stores": []}, "PYOT['lol']['stores']", "Did you mean 'STORES'?"),
+        ({"STORES": [FAKE], "COLOUR": 1}, "PYOT['lol']['COLOUR']", "A pipeline takes only 'STORES'"),
+    ],
+)
+def test_E025_unknown_pipeline_key_names_it_and_the_nearest_valid_one(pipeline, key, hint):
+    message = only({"lol": pipeline}, "E025")
+    assert message.level == checks.ERROR
+    assert key in message.msg
+    assert hint in message.hint
+
+
+def test_E025_STORE_instead_of_STORES_is_named_beside_E003():
+    messages = run_checks({"lol": {"STORE": [FAKE]}})
+    assert sorted(m.id for m in messages) == ["pyot_django.E003", "pyot_django.E025"]
+    typo = next(m for m in messages if m.id == "pyot_django.E025")
+    assert "'STORE'" in typo.msg and "Did you mean 'STORES'?" in typo.hint
+
+
+def test_E026_task_lock_cache_names_no_cache():
+    with override_settings(PYOT_TASK_LOCK_CACHE="nope"):
+        message = only({"lol": {"STORES": [FAKE]}}, "E026")
+    assert message.level == checks.ERROR
+    assert "PYOT_TASK_LOCK_CACHE" in message.msg and "'nope'" in message.msg
+    with override_settings(PYOT_TASK_LOCK_CACHE="redis"):
+        assert run_checks({"lol": {"STORES": [FAKE]}}) == []
+
+
+@pytest.mark.parametrize("size", [0, -5, 1.5, "4MB", True])
+def test_E027_bad_max_value_size(size):
+    message = only({"lol": {"STORES": [dict(MEMORY, MAX_VALUE_SIZE=size), FAKE]}}, "E027")
+    assert "PYOT['lol']['STORES'][0]['MAX_VALUE_SIZE']" in message.msg
+
+
+def test_max_value_size_none_means_no_limit():
+    assert run_checks({"lol": {"STORES": [dict(MEMORY, MAX_VALUE_SIZE=None), FAKE]}}) == []
+
+
+def test_W005_pipeline_without_a_service_store():
+    message = only({"lol": {"STORES": [MEMORY]}}, "W005")
+    assert message.level == checks.WARNING
+    assert "NotFound" in message.msg
+
+
+def _redis_alias(**options):
+    return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": options}
+
+
+def test_W006_django_redis_alias_with_ignore_exceptions():
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "quiet": _redis_alias(IGNORE_EXCEPTIONS=True, SOCKET_TIMEOUT=1, SOCKET_CONNECT_TIMEOUT=1),
+    }
+    with override_settings(CACHES=caches):
+        message = only(
+            {"lol": {"STORES": [{"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "quiet"}, FAKE]}}, "W006"
+        )
+    assert "IGNORE_EXCEPTIONS" in message.msg and "outage" in message.msg
+
+
+def test_W007_django_redis_alias_without_socket_timeouts():
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "patient": _redis_alias(SOCKET_TIMEOUT=1),
+    }
+    with override_settings(CACHES=caches):
+        message = only(
+            {"lol": {"STORES": [{"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "patient"}, FAKE]}}, "W007"
+        )
+    assert "SOCKET_CONNECT_TIMEOUT" in message.msg and "SOCKET_TIMEOUT" not in message.msg.replace("SOCKET_CONNECT", "")

@@ -325,3 +325,75 @@ async def test_failed_or_lost_lead_frees_the_scope(make_limiter: Factory, fail: 
     else:
         assert waited < 0.5  # freed at once, not after the lease
     await asyncio.gather(first, return_exceptions=True)
+
+
+async def test_max_wait_raises_at_once_when_room_is_further_and_holds_nothing(make_limiter: Factory) -> None:
+    from pyot_django.limiters import WaitTooLong
+
+    limiter = make_limiter()
+    ok = headers(app="100:1", method="100:1")
+    async with limiter.slot(KEY, "na1", "a") as slot:
+        await slot.record(429, {**ok, "X-Rate-Limit-Type": "application", "Retry-After": "2"})
+    started = time.monotonic()
+    for _ in range(5):
+        with pytest.raises(WaitTooLong) as info:
+            async with limiter.slot(KEY, "na1", "b", max_wait=0.5):
+                pytest.fail("admitted into a paused scope")
+    assert time.monotonic() - started < 0.5  # no sleeping: the pause is known to be longer
+    assert 1.5 <= info.value.retry_after <= 2.2
+    # Nothing was taken by the refusals: once the pause ends, the scope admits at once.
+    await asyncio.sleep(max(0.0, info.value.retry_after))
+    async with limiter.slot(KEY, "na1", "b", max_wait=0.5) as slot:
+        await slot.record(200, ok)
+
+
+async def test_max_wait_runs_out_while_an_answer_is_awaited(make_limiter: Factory) -> None:
+    from pyot_django.limiters import WaitTooLong
+
+    limiter = make_limiter()
+    release = asyncio.Event()
+
+    async def probe() -> None:
+        async with limiter.slot(KEY, "na1", "a") as slot:
+            await release.wait()
+            await slot.record(200, headers(app="100:1", method="100:1"))
+
+    task = asyncio.create_task(probe())
+    await asyncio.sleep(0.1)
+    started = time.monotonic()
+    with pytest.raises(WaitTooLong):
+        async with limiter.slot(KEY, "na1", "a", max_wait=0.3):
+            pytest.fail("admitted past the probe")
+    assert 0.25 <= time.monotonic() - started < 1.5
+    release.set()
+    await asyncio.wait_for(task, 5)
+    async with limiter.slot(KEY, "na1", "a", max_wait=1) as slot:  # the refusal left no hold
+        await slot.record(200, headers(app="100:1", method="100:1"))
+
+
+async def test_a_huge_retry_after_pauses_at_most_pause_cap(make_limiter: Factory) -> None:
+    from pyot_django.limiters import WaitTooLong
+    from pyot_django.limiters.engine import PAUSE_CAP, RETRY_MARGIN
+
+    limiter = make_limiter()
+    ok = headers(app="100:1", method="100:1")
+    async with limiter.slot(KEY, "na1", "a") as slot:
+        await slot.record(429, {**ok, "X-Rate-Limit-Type": "application", "Retry-After": "1e9"})
+    with pytest.raises(WaitTooLong) as info:
+        async with limiter.slot(KEY, "na1", "a", max_wait=0):
+            pass
+    assert PAUSE_CAP - 5 <= info.value.retry_after <= PAUSE_CAP + RETRY_MARGIN
+
+
+async def test_the_callers_parsed_retry_after_is_the_pause(make_limiter: Factory) -> None:
+    from pyot_django.limiters import WaitTooLong
+
+    limiter = make_limiter()
+    ok = headers(app="100:1", method="100:1")
+    async with limiter.slot(KEY, "na1", "a") as slot:
+        # The header says 1e9; the caller capped it at 1 s: the limiter pauses 1 s.
+        await slot.record(429, {**ok, "X-Rate-Limit-Type": "method", "Retry-After": "1e9"}, retry_after=1.0)
+    with pytest.raises(WaitTooLong) as info:
+        async with limiter.slot(KEY, "na1", "a", max_wait=0):
+            pass
+    assert 0.5 <= info.value.retry_after <= 1.2

@@ -179,3 +179,38 @@ async def test_restart_forgets_limits_so_the_next_request_probes(prefix: str) ->
     gate.set()
     await asyncio.wait_for(asyncio.gather(*tasks), 5)
     await limiter.aclose()
+
+
+async def test_fallback_waiters_rejoin_redis_within_a_second(private_redis: tuple[str, tuple]) -> None:
+    url, (start, stop) = private_redis
+    limiter = RedisLimiter(location=url, fallback_share=0.25)  # 20:1 -> 5 per second in fallback
+    riot = FixedWindowRiot(app="20:1")
+    assert set(await asyncio.gather(*(call(limiter, riot) for _ in range(5)))) == {200}
+    stop()
+    await asyncio.sleep(1.1)
+    admitted: list[tuple[float, bool]] = []
+
+    async def one() -> int:
+        async with limiter.slot(KEY_ID, "na1", "match-v5.getMatch") as slot:
+            admitted.append((time.monotonic(), slot.ticket.keys is not None))
+            status, answer = riot.hit("na1", "match-v5.getMatch")
+            await asyncio.sleep(0.004)
+            await slot.record(status, answer)
+            return status
+
+    started = time.monotonic()
+    burst = asyncio.gather(*(one() for _ in range(60)))
+    await asyncio.sleep(1.0)  # the burst is queued in the fallback (5/s: it would need ~12 s)
+    assert 0 < len(admitted) < 30 and not any(via_redis for _, via_redis in admitted)
+    start()
+    back = time.monotonic()
+    statuses = await asyncio.wait_for(burst, 30)
+    finished = time.monotonic() - started
+    late_fallback = [t - back for t, via_redis in admitted if not via_redis and t > back + 1.0]
+    first_redis = min(t for t, via_redis in admitted if via_redis) - back
+    print(f"rejoined {first_redis:.2f} s after Redis answered; burst of 60 took {finished:.2f} s")
+    assert late_fallback == []  # nobody stayed in the fallback a second after Redis answered
+    assert first_redis < 1.0
+    assert finished < 8.0  # vs ~12 s at the fallback's share
+    assert statuses.count(429) <= 2
+    await limiter.aclose()

@@ -163,7 +163,7 @@ def test_inspect_lists_stores_in_order_with_counts_and_health(ops_config):
     assert memory.expirations["*"] == 60
     assert (memory.count, cache.count, orm.count) == (2, None, 2)
     assert cache.location == "ops" and orm.location == "pyot_django.PyotEntry"
-    assert memory.health == {"hits": 1, "misses": 2, "errors": 0, "sink_errors": 0, "failing": False}
+    assert memory.health == {"hits": 1, "misses": 2, "errors": 0, "sink_errors": 0, "refusals": 0, "failing": False}
     assert service.health["hits"] == 2
     assert service.expirations is None
     json.dumps([info.as_dict() for info in ops.inspect_pipelines()])  # JSON-ready

@@ -272,3 +272,34 @@ def test_every_management_command_is_documented():
     rows = table_rows(section("## The admin page and the commands"))
     documented = {code(row[0]).split()[0] for row in rows}
     assert documented == commands
+
+
+def test_reliability_table_names_real_options_and_their_defaults():
+    from pyot_django.limiters import RedisLimiter
+    from pyot_django.limiters.engine import PAUSE_CAP
+    from pyot_django.pipeline.health import COOL_DOWN_SECONDS
+    from pyot_django.riot.http.client import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT
+    from pyot_django.riot.http.retry_after import DEFAULT_MAX_RETRY_AFTER
+    from pyot_django.stores import DjangoCache, DjangoORM, Memory, RiotAPI
+    from pyot_django.stores.base import DEFAULT_MAX_VALUE_SIZE
+
+    owners = {"RiotAPI": RiotAPI, "Memory": Memory, "DjangoCache": DjangoCache, "DjangoORM": DjangoORM}
+    owners["RedisLimiter"] = RedisLimiter
+    defaults = {
+        "one attempt, end to end": DEFAULT_TIMEOUT,
+        "a whole lookup": None,
+        "`Retry-After`": DEFAULT_MAX_RETRY_AFTER,
+        "a limiter pause": PAUSE_CAP,
+        "a response body": DEFAULT_MAX_RESPONSE_SIZE,
+        "a cached value": DEFAULT_MAX_VALUE_SIZE,
+        "a failing cache store": COOL_DOWN_SECONDS,
+        "the limiter's Redis down": inspect.signature(RedisLimiter.__init__).parameters["fallback_share"].default,
+    }
+    rows = {row[0]: row for row in table_rows(section("## Reliability"))}
+    for bound, expected in defaults.items():
+        assert ast.literal_eval(code(rows[bound][2])) == expected, bound
+    for bound, option_cell, *_ in rows.values():
+        classes = [owners[name] for name in re.findall(r"`(\w+)`", option_cell) if name in owners]
+        options = set(re.findall(r"`([A-Z_]+)`", option_cell))
+        for cls in classes:  # every option named exists on every class named beside it
+            assert options <= cls.OPTIONS, (bound, cls.__name__)

@@ -167,7 +167,8 @@ async def test_retry_after_is_honoured(riot_emulator):
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={429: ("E", [0.01, 3])})
     await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
     times = [entry["t"] if isinstance(entry, dict) else entry[0] for entry in riot_emulator.emulator.stats()["log"]]
-    assert len(times) == 2
+    # 2 requests; on a loaded machine a retry may itself time out (TIMEOUT bounds the whole attempt).
+    assert 2 <= len(times) <= 3
     assert times[1] - times[0] >= 1.0
 
 

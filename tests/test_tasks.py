@@ -190,3 +190,12 @@ def test_two_concurrent_runs_never_overlap(celery_worker):
         assert done["status"] == "ok" and done["pipelines"][0]["stores"][3]["name"] == "BlockingMemory"
         # The lock is free again: the next run does the work.
         assert clear.delay(["lol"]).get(timeout=30)["status"] == "ok"
+
+
+def test_a_lock_cache_that_does_not_exist_is_a_clear_configuration_error():
+    from pyot_django.exceptions import ImproperlyConfiguredPipeline
+
+    with override_settings(PYOT_TASK_LOCK_CACHE="nope"):
+        with pytest.raises(ImproperlyConfiguredPipeline, match=r"PYOT_TASK_LOCK_CACHE 'nope'.*E026"):
+            with run_lock("clear_pipelines"):
+                pass

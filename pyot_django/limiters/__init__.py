@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import PACINGS, Limiter, Slot, build_limiter
+from .base import PACINGS, Limiter, Slot, WaitTooLong, build_limiter
 from .headers import Feedback, parse_pairs, parse_retry_after, read_feedback
 from .memory import MemoryLimiter
 
@@ -23,6 +23,7 @@ __all__ = [
     "MemoryLimiter",
     "RedisLimiter",
     "Slot",
+    "WaitTooLong",
     "build_limiter",
     "parse_pairs",
     "parse_retry_after",

@@ -13,6 +13,13 @@ Leaving the block without :meth:`Slot.record` (a connection error, a timeout, a
 cancellation) frees what the slot held and keeps the request counted, because it
 may have reached Riot.
 
+``slot(..., max_wait=2.0)`` bounds the wait: when the limiter knows room is further
+away than that (or ``max_wait`` runs out while waiting) it raises
+:class:`WaitTooLong` at once, with ``retry_after`` saying how far away room is; the
+caller holds nothing then. ``max_wait=None`` waits as long as it takes, which is
+itself bounded: a 429's pause is at most ``engine.PAUSE_CAP`` seconds, and a window
+at most ``headers.MAX_WINDOW`` seconds.
+
 Options shared by every limiter:
 
 ``LIMITING_SHARE`` (default ``1.0``, ``0 < share <= 1``)
@@ -31,21 +38,55 @@ Options shared by every limiter:
 from __future__ import annotations
 
 import contextlib
+import math
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from django.utils.module_loading import import_string
 
-from ..exceptions import ImproperlyConfiguredPipeline
-from .headers import Feedback, read_feedback
+from ..exceptions import ImproperlyConfiguredPipeline, PyotError
+from .headers import UNPARSED, Feedback, read_feedback
 
-__all__ = ["PACINGS", "Limiter", "Slot", "build_limiter"]
+__all__ = ["PACINGS", "Limiter", "Patience", "Slot", "WaitTooLong", "build_limiter"]
 
 PACINGS = ("burst", "spread")
 _DEFAULT_BACKEND = "pyot_django.limiters.MemoryLimiter"
 
 T = TypeVar("T")
+
+
+class WaitTooLong(PyotError):
+    """No room within the caller's ``max_wait``; ``retry_after``: seconds until there may be."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(0.0, float(retry_after))
+        super().__init__(f"the rate limiter has no room for {self.retry_after:.2f} s")
+
+
+class Patience:
+    """How long one acquisition may still wait (``max_wait`` None: without end)."""
+
+    __slots__ = ("until",)
+
+    def __init__(self, max_wait: float | None) -> None:
+        self.until = math.inf if max_wait is None else time.monotonic() + max(0.0, max_wait)
+
+    def left(self) -> float:
+        return self.until - time.monotonic()
+
+    def check(self, wait: float) -> None:
+        """Raise :class:`WaitTooLong` unless waiting ``wait`` seconds still fits."""
+        if wait > self.left():
+            raise WaitTooLong(wait)
+
+    def bound(self, wait: float) -> float:
+        """``wait`` cut to what is left (raising when nothing is left)."""
+        left = self.left()
+        if left <= 0:
+            raise WaitTooLong(max(wait, 0.0))
+        return min(wait, left)
 
 
 class Slot(Generic[T]):
@@ -58,9 +99,13 @@ class Slot(Generic[T]):
         self.ticket = ticket
         self._settled = False
 
-    async def record(self, status: int, headers: Mapping[str, str]) -> None:
-        """Learn from the answer (``headers`` should be case-insensitive, e.g. ``httpx.Headers``)."""
-        await self._settle(read_feedback(status, headers))
+    async def record(self, status: int, headers: Mapping[str, str], retry_after: Any = UNPARSED) -> None:
+        """Learn from the answer (``headers`` should be case-insensitive, e.g. ``httpx.Headers``).
+
+        ``retry_after``: the caller's already parsed (and capped) ``Retry-After``, so the
+        limiter pauses for the same value the caller waits; by default it is read here.
+        """
+        await self._settle(read_feedback(status, headers, retry_after))
 
     async def _settle(self, feedback: Feedback) -> None:
         if self._settled:
@@ -93,13 +138,16 @@ class Limiter(ABC, Generic[T]):
         return cls(**kwargs)
 
     @contextlib.asynccontextmanager
-    async def slot(self, key_id: str, server: str, method: str) -> AsyncIterator[Slot[T]]:
+    async def slot(
+        self, key_id: str, server: str, method: str, *, max_wait: float | None = None
+    ) -> AsyncIterator[Slot[T]]:
         """Wait until one request may go out in every app and method window, then hold it.
 
         ``key_id`` identifies the API key (a hash, never the key), ``server`` is the
-        routing value and ``method`` the Riot operation id.
+        routing value and ``method`` the Riot operation id; ``max_wait`` bounds the wait
+        (:class:`WaitTooLong` instead of waiting longer).
         """
-        slot = Slot(self, await self._acquire(key_id, server, method))
+        slot = Slot(self, await self._acquire(key_id, server, method, Patience(max_wait)))
         try:
             yield slot
         finally:
@@ -110,8 +158,9 @@ class Limiter(ABC, Generic[T]):
         """Release connections; the limiter stays usable (they reopen lazily)."""
 
     @abstractmethod
-    async def _acquire(self, key_id: str, server: str, method: str) -> T:
-        """Wait for room and take it; must leave nothing taken if cancelled."""
+    async def _acquire(self, key_id: str, server: str, method: str, patience: Patience) -> T:
+        """Wait for room and take it, within ``patience``; must leave nothing taken if
+        cancelled or when raising :class:`WaitTooLong`."""
 
     @abstractmethod
     async def _settle(self, ticket: T, feedback: Feedback) -> None:

@@ -32,8 +32,9 @@ terms and errs on the side of waiting:
   opens from that answer, the cost is one round trip of latency, not of throughput.
 * **Probe.** A scope whose limits are unknown lets one request through and holds
   the rest until its answer; the probe hold is a lease, so a lost probe frees itself.
-* **Pause.** A 429 pauses the responsible scope for ``Retry-After + RETRY_MARGIN``,
-  or for 1, 2, 4 … ``BACKOFF_CAP`` seconds when Riot did not say.
+* **Pause.** A 429 pauses the responsible scope for ``Retry-After + RETRY_MARGIN``
+  (``Retry-After`` cut to ``PAUSE_CAP``: the store caps it earlier, at its
+  ``MAX_RETRY_AFTER``), or for 1, 2, 4 … ``BACKOFF_CAP`` seconds when Riot did not say.
 * **Re-seed.** When the limits change, on the first answer of a scope and after a
   429, window counts become ``max(ours, Riot's)`` and windows Riot reports as in use
   close ``seconds`` after that answer at the latest.
@@ -53,6 +54,7 @@ __all__ = [
     "BACKOFF_CAP",
     "CLOSE_MARGIN",
     "LEAD_LEASE",
+    "PAUSE_CAP",
     "PROBE_LEASE",
     "RETRY_MARGIN",
     "STALE",
@@ -71,6 +73,8 @@ RETRY_MARGIN = 0.1
 """Seconds added to ``Retry-After``, which Riot rounds to whole seconds."""
 BACKOFF_CAP = 32.0
 """Longest pause after repeated 429s without ``Retry-After``."""
+PAUSE_CAP = 900.0
+"""Longest pause a ``Retry-After`` can impose on a scope, whoever reports it."""
 PROBE_LEASE = 15.0
 """A probe not answered within this many seconds frees its hold (lost worker)."""
 LEAD_LEASE = 1.0
@@ -273,7 +277,7 @@ def record(scopes: tuple[Scope, Scope], admit: Admit, feedback: Feedback, now: f
     if feedback.status == 429:
         target = scopes[APP if feedback.limit_type == "application" else METHOD]
         if feedback.retry_after is not None:
-            pause = feedback.retry_after + RETRY_MARGIN
+            pause = min(feedback.retry_after, PAUSE_CAP) + RETRY_MARGIN
         else:
             pause = min(2.0**target.backoff, BACKOFF_CAP)
             target.backoff += 1

@@ -8,13 +8,18 @@ script understand, so the two limiters learn from exactly the same facts.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+# The one Retry-After parser (garbage, negative, non-finite -> None), shared with the client.
+from ..riot.http.retry_after import parse_retry_after
 
 __all__ = [
     "APP",
+    "MAX_WINDOW",
     "METHOD",
+    "UNPARSED",
     "Feedback",
     "ScopeHeaders",
     "parse_pairs",
@@ -25,6 +30,13 @@ __all__ = [
 #: Index of each scope in every per-scope sequence (tickets, feedback, Redis keys).
 APP = 0
 METHOD = 1
+
+MAX_WINDOW = 86_400
+"""Seconds: the longest limit window believed (Riot's longest is 600 s); a longer one in a
+hostile header is skipped like a malformed pair, so no wait grows past it."""
+
+UNPARSED: Any = object()
+"""``read_feedback``'s default: read ``Retry-After`` from the headers."""
 
 _LIMIT_HEADERS = ("x-app-rate-limit", "x-method-rate-limit")
 _COUNT_HEADERS = ("x-app-rate-limit-count", "x-method-rate-limit-count")
@@ -48,26 +60,9 @@ def parse_pairs(value: str | None) -> tuple[tuple[int, int], ...]:
             number, seconds = int(first), int(second)
         except ValueError:
             continue
-        if number >= 0 and seconds > 0:
+        if number >= 0 and 0 < seconds <= MAX_WINDOW:
             pairs.append((number, seconds))
     return tuple(pairs)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header; ``None`` when absent or not a number.
-
-    Riot sends delta-seconds. An HTTP date is not something Riot sends, so it is treated
-    as absent, which falls back to exponential backoff (the safe side).
-    """
-    if value is None:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None
-    if not math.isfinite(seconds) or seconds < 0:
-        return None
-    return seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +120,12 @@ def _scope(headers: Mapping[str, str], index: int) -> ScopeHeaders:
     )
 
 
-def read_feedback(status: int, headers: Mapping[str, str]) -> Feedback:
+def read_feedback(status: int, headers: Mapping[str, str], retry_after: Any = UNPARSED) -> Feedback:
     """Reduce a response to :class:`Feedback`.
 
     ``headers`` should be case-insensitive (``httpx.Headers``); a plain ``dict`` is
-    lower-cased here so tests and other HTTP clients work too.
+    lower-cased here so tests and other HTTP clients work too. ``retry_after``: the
+    value the caller already parsed (and capped), else it is parsed here.
     """
     if isinstance(headers, dict):
         headers = {str(name).lower(): value for name, value in headers.items()}
@@ -138,5 +134,5 @@ def read_feedback(status: int, headers: Mapping[str, str]) -> Feedback:
         status=status,
         scopes=(_scope(headers, APP), _scope(headers, METHOD)),
         limit_type=limit_type.strip().lower() if limit_type else None,
-        retry_after=parse_retry_after(headers.get("retry-after")),
+        retry_after=parse_retry_after(headers.get("retry-after")) if retry_after is UNPARSED else retry_after,
     )

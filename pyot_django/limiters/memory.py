@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from . import engine
-from .base import Limiter
+from .base import Limiter, Patience
 from .headers import Feedback
 from .notify import Notifier
 
@@ -49,7 +49,8 @@ class MemoryLimiter(Limiter[MemoryTicket]):
             scope = self._scopes[key] = engine.Scope()
         return scope
 
-    async def _acquire(self, key_id: str, server: str, method: str) -> MemoryTicket:
+    async def _acquire(self, key_id: str, server: str, method: str, patience: Patience | None = None) -> MemoryTicket:
+        patience = patience or Patience(None)
         spread = self.pacing == "spread"
         while True:
             with self._lock:
@@ -58,10 +59,11 @@ class MemoryLimiter(Limiter[MemoryTicket]):
                 generation = self._notifier.generation
             if isinstance(result, engine.Admit):
                 return MemoryTicket(scopes, result)
+            patience.check(result.seconds)  # room is known to be further away than allowed
             if result.seconds > 0:
                 await asyncio.sleep(result.seconds)
             else:
-                await self._notifier.wait(generation, _SAFETY_POLL)
+                await self._notifier.wait(generation, patience.bound(_SAFETY_POLL))
 
     async def _settle(self, ticket: MemoryTicket, feedback: Feedback) -> None:
         self.settle_now(ticket, feedback)
@@ -70,6 +72,10 @@ class MemoryLimiter(Limiter[MemoryTicket]):
         """Synchronous settle (usable from a done-callback, where nothing can be awaited)."""
         with self._lock:
             engine.record(ticket.scopes, ticket.admit, feedback, time.monotonic(), self.share)
+        self._notifier.notify()
+
+    def wake(self) -> None:
+        """Make every waiter look again now (the Redis limiter's outage ended)."""
         self._notifier.notify()
 
     def forget(self) -> None:

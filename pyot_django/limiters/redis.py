@@ -15,6 +15,9 @@ While Redis is unreachable, requests go through an in-process
 :class:`MemoryLimiter` using ``FALLBACK_SHARE`` of this deployment's share (the
 other processes are falling back too, and nobody can see them); the outage is
 logged once, and Redis is tried again every ``_RECHECK`` seconds, not on every call.
+Callers waiting in the fallback come back every ``_REJOIN`` seconds to see whether
+Redis answers again, so a burst queued during the outage rejoins the shared limiter
+within about a second of Redis's return instead of draining at the fallback's share.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from . import script
-from .base import Limiter
+from .base import Limiter, Patience, WaitTooLong
 from .headers import Feedback
 from .memory import MemoryLimiter, MemoryTicket
 from .notify import Notifier
@@ -46,8 +49,10 @@ __all__ = ["RedisLimiter"]
 logger = logging.getLogger("pyot_django.limiters")
 
 _UNAVAILABLE = (RedisError, OSError, TimeoutError)
-_RECHECK = 1.0
+_RECHECK = 0.5
 """Seconds between attempts to reach Redis again during an outage."""
+_REJOIN = 0.25
+"""Longest stay of a waiting caller in the fallback before it looks at Redis again."""
 _POLL_MIN, _POLL_MAX = 0.01, 0.2
 """Re-ask Redis this often (doubling) while another process's answer is awaited."""
 _SOCKET_TIMEOUT = 1.0
@@ -139,12 +144,15 @@ class RedisLimiter(Limiter[RedisTicket]):
                 # Blocking: a burst of callers queues for a connection instead of failing
                 # with "too many connections" (which would look like an outage).
                 pool = aioredis.BlockingConnectionPool.from_url(
-                    self.location, max_connections=_POOL_SIZE, timeout=_POOL_WAIT,
-                    socket_timeout=_SOCKET_TIMEOUT, socket_connect_timeout=_SOCKET_TIMEOUT,
-                    retry=Retry(NoBackoff(), 0))
+                    self.location,
+                    max_connections=_POOL_SIZE,
+                    timeout=_POOL_WAIT,
+                    socket_timeout=_SOCKET_TIMEOUT,
+                    socket_connect_timeout=_SOCKET_TIMEOUT,
+                    retry=Retry(NoBackoff(), 0),
+                )
                 client = aioredis.Redis.from_pool(pool)
-                entry = self._clients[loop] = (
-                    client, client.register_script(self._source), _close_with_loop(client))
+                entry = self._clients[loop] = (client, client.register_script(self._source), _close_with_loop(client))
                 fresh = True
             else:
                 fresh = False
@@ -189,6 +197,7 @@ class RedisLimiter(Limiter[RedisTicket]):
             await lua(keys=keys, args=["forget"])
         self._away_keys.difference_update(away)
         self._down = False
+        self.fallback.wake()  # its waiters return to Redis now, not at their next turn
         logger.warning("Rate-limit Redis at %s answers again; sharing limits through it", _public(self.location))
 
     def _keys(self, key_id: str, server: str, method: str) -> tuple[str, str]:
@@ -197,14 +206,18 @@ class RedisLimiter(Limiter[RedisTicket]):
 
     # -- acquisition ---------------------------------------------------------------------------
 
-    async def _acquire(self, key_id: str, server: str, method: str) -> RedisTicket:
+    async def _acquire(self, key_id: str, server: str, method: str, patience: Patience | None = None) -> RedisTicket:
+        patience = patience or Patience(None)
         keys = self._keys(key_id, server, method)
         delay = _POLL_MIN
         while True:
             if self._down:
-                if not self._recheck_due():
+                # Probing Redis may take up to _SOCKET_TIMEOUT: not for a caller with less patience.
+                if patience.left() <= _SOCKET_TIMEOUT or not self._recheck_due():
                     self._away_keys.add(keys)
-                    ticket = await self.fallback._acquire(key_id, server, method)
+                    ticket = await self._fallback_acquire(key_id, server, method, patience)
+                    if ticket is None:
+                        continue  # waited a while: see whether Redis is back
                     return RedisTicket(None, fallback=ticket)
                 try:
                     await self._recover()
@@ -221,14 +234,30 @@ class RedisLimiter(Limiter[RedisTicket]):
             if kind == "A":
                 return RedisTicket(keys, value, extra)
             seconds = float(value)
+            patience.check(seconds)
             if seconds > 0:
                 await asyncio.sleep(seconds)
                 delay = _POLL_MIN
             else:
                 # Another task's answer is awaited: ours wake us at once, other processes'
                 # are noticed by polling, backing off so a slow answer costs little.
-                await self._notifier.wait(generation, delay)
+                await self._notifier.wait(generation, patience.bound(delay))
                 delay = min(delay * 2, _POLL_MAX)
+
+    async def _fallback_acquire(self, key_id: str, server: str, method: str, patience: Patience) -> MemoryTicket | None:
+        """A fallback ticket, or None after ``_REJOIN`` s of waiting (the fallback's
+        acquisition holds nothing while it waits, so giving up on it leaks nothing)."""
+        stay = min(_REJOIN, patience.left())
+        inner = Patience(stay)
+        try:
+            return await self.fallback._acquire(key_id, server, method, inner)
+        except WaitTooLong as busy:
+            if patience.left() <= stay:
+                raise  # the caller's own patience is what ran out
+            if busy.retry_after > stay:
+                # Known to be far away: wait out this turn, then look at Redis again.
+                await asyncio.sleep(stay)
+            return None
 
     async def _run_acquire(self, keys: tuple[str, str]) -> list[Any]:
         _, lua = await self._client()

@@ -38,6 +38,7 @@ Constants written __NAME__ are substituted from engine.py by render().
 local CLOSE_MARGIN = __CLOSE_MARGIN__
 local RETRY_MARGIN = __RETRY_MARGIN__
 local BACKOFF_CAP = __BACKOFF_CAP__
+local PAUSE_CAP = __PAUSE_CAP__
 local PROBE_LEASE = __PROBE_LEASE__
 local LEAD_LEASE = __LEAD_LEASE__
 local STALE = __STALE__
@@ -206,7 +207,7 @@ local function record(scopes, share, sent, marks, fb)
     if fb.ty == 'application' then target = scopes[1] end
     local pause
     if fb.ra >= 0 then
-      pause = fb.ra + RETRY_MARGIN
+      pause = math.min(fb.ra, PAUSE_CAP) + RETRY_MARGIN
     else
       pause = math.min(2 ^ target.backoff, BACKOFF_CAP)
       target.backoff = target.backoff + 1
@@ -245,6 +246,7 @@ def render() -> str:
         "CLOSE_MARGIN": engine.CLOSE_MARGIN,
         "RETRY_MARGIN": engine.RETRY_MARGIN,
         "BACKOFF_CAP": engine.BACKOFF_CAP,
+        "PAUSE_CAP": engine.PAUSE_CAP,
         "PROBE_LEASE": engine.PROBE_LEASE,
         "LEAD_LEASE": engine.LEAD_LEASE,
         "STALE": engine.STALE,

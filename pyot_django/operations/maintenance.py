@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Iterable
 
+from ..stores.base import CacheStore
 from .results import Action, MaintenanceResult, PipelineOutcome, StoreOutcome
 from .selection import InvalidStore, resolve_pipelines, select_store
 
@@ -58,7 +59,7 @@ async def _run_store(action: Action, pipeline: str, index: int, store: object) -
     from ..stores.base import Store
 
     assert isinstance(store, Store)
-    if store.kind != "cache":
+    if not isinstance(store, CacheStore):
         return StoreOutcome(index, store.name, store.kind, skipped="service store: keeps no data")
     started = time.perf_counter()
     try:

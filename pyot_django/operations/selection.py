@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ParameterError, PyotError
+from ..stores.base import CacheStore
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline, PipelineToken
@@ -85,7 +86,7 @@ def select_store(pipeline: Pipeline, index: int) -> Store:
             + "."
         )
     store = stores[index]
-    if store.kind != "cache":
+    if not isinstance(store, CacheStore):
         raise InvalidStore(
             f"Store {index} of {pipeline.model!r} ({store.name}) is a {store.kind} store; it keeps no data."
         )

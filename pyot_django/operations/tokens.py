@@ -13,6 +13,7 @@ from typing import Any
 
 from ..exceptions import NotFindable, NotFound
 from ..pipeline.trace import trace_lookups
+from ..stores.base import CacheStore
 from .expiry import expiry_of
 from .results import FetchResult, TokenDeletion, TokenLookup, TokenState
 from .selection import build_token, resolve_pipelines
@@ -26,7 +27,7 @@ def _error(exc: BaseException) -> str:
 
 async def _state(index: int, store: Any, token: Any) -> tuple[TokenState, Any]:
     """The state of ``token`` in one store, and its value when held (else None)."""
-    if store.kind != "cache":
+    if not isinstance(store, CacheStore):
         return TokenState(index, store.name, store.kind, held=None), None
     try:
         held = await store.contains(token)
@@ -96,7 +97,7 @@ async def adelete_token(
     deleted: list[int] = []
     errors: dict[int, str] = {}
     for index, store in enumerate(pipeline.stores):
-        if store.kind != "cache":
+        if not isinstance(store, CacheStore):
             continue
         try:
             if await store.delete(token):

@@ -2,22 +2,24 @@
 
 On the way back every cache store *before* the one that answered stores the value
 (the sink). A cache store that fails counts as a miss (see :mod:`.health`);
-concurrent gets of one token in one event loop share one lookup.
+concurrent gets of one token in one process share one lookup (see :mod:`.flight`).
+A lookup may carry a ``deadline`` (seconds) bounding everything it spends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from ..exceptions import NotFindable, NotFound, PyotError
-from ..stores.base import CacheStore, Store
+from ..riot.deadline import Deadline, current_deadline, deadline_problem, deadline_scope
+from ..stores.base import CacheStore, ServiceStore, Store, ValueRefused
+from .flight import FlightTable, LeaderGone
 from .health import StoreHealth
 from .trace import LookupRecord, current_trace
 
@@ -35,21 +37,30 @@ _SHARED = -1
 _PASS_ON = (NotFound, NotFindable, NotImplementedError)
 
 
-class _LeaderGone(Exception):
-    """The task doing a shared lookup was cancelled; followers look up themselves."""
+logger = logging.getLogger("pyot_django.pipeline")
 
 
-class _Flight:
-    """One in-flight lookup: the leader's future and how many followers wait on it."""
+def _checked_deadline(deadline: object) -> float | None:
+    if deadline is None:
+        return None
+    problem = deadline_problem(deadline)
+    if problem:
+        raise ValueError(f"deadline={deadline!r}: {problem}; pass seconds such as 2.0, or None to wait patiently")
+    return deadline  # type: ignore[return-value]
 
-    __slots__ = ("followers", "future", "raw")
 
-    def __init__(self, future: asyncio.Future[None]) -> None:
-        self.future = future
-        self.followers = 0
-        # The result as JSON: each follower decodes its own copy, so no caller can
-        # mutate what another one received.
-        self.raw = b""
+def _refuse_running_loop() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(
+        "get_sync/fetch_sync cannot fetch from a thread running an event loop; use await pipeline.get(...)"
+    )
+
+
+def _remaining(deadline: Deadline | None) -> float | None:
+    return None if deadline is None else deadline.remaining()
 
 
 class Pipeline:
@@ -63,7 +74,7 @@ class Pipeline:
             StoreHealth(f"pyot pipeline {self.model!r} store {index} ({store.name})")
             for index, store in enumerate(self.stores)
         )
-        self._inflight: dict[tuple[asyncio.AbstractEventLoop, str], _Flight] = {}
+        self._flights = FlightTable()
         identities = [identity for store in self.stores if (identity := getattr(store, "identity", None))]
         self.namespace = f"{self.model}@{'+'.join(identities) or 'nokey'}"
         for store in self.stores:
@@ -78,14 +89,23 @@ class Pipeline:
     def __repr__(self) -> str:
         return f"<Pipeline {self.model}: {' → '.join(store.name for store in self.stores)}>"
 
-    @property
-    def cache_stores(self) -> list[CacheStore]:
-        return [store for store in self.stores if isinstance(store, CacheStore)]
-
     # -- get -----------------------------------------------------------------------------
 
-    async def get(self, token: PipelineToken, sid: str | None = None) -> Any:
-        """The object for ``token`` from the first store that has it; ``NotFound`` if none."""
+    async def get(self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None) -> Any:
+        """The object for ``token`` from the first store that has it; ``NotFound`` if none.
+
+        ``deadline`` (seconds) bounds the whole lookup: limiter waits, attempts,
+        backoffs and waiting for another caller's in-flight lookup of the same token.
+        Past it the lookup fails with ``RateLimited`` (carrying ``retry_after``) or
+        ``Timeout`` instead of sleeping. ``None`` keeps the enclosing deadline, if any.
+        """
+        seconds = _checked_deadline(deadline)
+        if seconds is None:
+            return await self._traced_get(token, sid)
+        with deadline_scope(seconds):
+            return await self._traced_get(token, sid)
+
+    async def _traced_get(self, token: PipelineToken, sid: str | None) -> Any:
         trace = current_trace.get()
         if trace is None:
             return await self._get(token, sid)
@@ -116,18 +136,36 @@ class Pipeline:
             error=error,
         )
 
-    async def fetch(self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any) -> Any:
+    async def fetch(
+        self,
+        method: str,
+        server: str,
+        /,
+        *,
+        queries: dict[str, Any] | None = None,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> Any:
         """Get by operation id and named parameters, checked against the catalogue first.
 
         ``await lol.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid)``; a
         missing, extra or misspelled parameter, an unknown operation or a server that
-        does not fit its routing raise before any store is asked.
+        does not fit its routing raise before any store is asked. ``deadline`` as in ``get``.
         """
-        return await self.get(self.token(method, server, queries=queries, **params))
+        return await self.get(self.token(method, server, queries=queries, **params), deadline=deadline)
 
-    def fetch_sync(self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any) -> Any:
+    def fetch_sync(
+        self,
+        method: str,
+        server: str,
+        /,
+        *,
+        queries: dict[str, Any] | None = None,
+        deadline: float | None = None,
+        **params: Any,
+    ) -> Any:
         """``fetch`` for sync code: cache hits are read in this thread (see ``get_sync``)."""
-        return self.get_sync(self.token(method, server, queries=queries, **params))
+        return self.get_sync(self.token(method, server, queries=queries, **params), deadline=deadline)
 
     def token(
         self, method: str, server: str, /, *, queries: dict[str, Any] | None = None, **params: Any
@@ -137,23 +175,26 @@ class Pipeline:
         from .token import PipelineToken
 
         endpoint = get_endpoint(self.model, method)
+        token = PipelineToken(self.model, server, method, params, queries or {})
         check_server(endpoint, server)
-        build_path(endpoint, params)
-        check_query(endpoint, queries or {})
-        return PipelineToken(self.model, server, method, params, queries or {})
+        build_path(endpoint, token.params)
+        check_query(endpoint, token.queries)
+        return token
 
-    def get_sync(self, token: PipelineToken, sid: str | None = None) -> Any:
+    def get_sync(self, token: PipelineToken, sid: str | None = None, *, deadline: float | None = None) -> Any:
         """``get`` for sync code (WSGI views, Celery tasks, commands) without an event loop per hit.
 
         ``async_to_sync(pipeline.get)`` starts a thread and an event loop for every call
         (~250 µs before any store is asked). Here the cache stores are read with their
         blocking APIs in the calling thread; only a miss in all of them goes through
-        ``async_to_sync(self.get)``, which fetches, shares in-flight lookups and sinks.
+        ``async_to_sync(self.get)``, which fetches and sinks; a thread that finds the
+        token already in flight waits for it here, without an event loop.
         """
+        seconds = _checked_deadline(deadline)
         trace = current_trace.get()
         started = time.perf_counter() if trace is not None else 0.0
         for index, store in enumerate(self.stores):
-            if store.kind != "cache":
+            if not isinstance(store, CacheStore):
                 break
             health = self.health[index]
             if health.failing and health.cooling_down():
@@ -163,12 +204,12 @@ class Pipeline:
             except NotImplementedError:
                 break  # this store reads only asynchronously: let the async path walk them all
             except (NotFound, NotFindable):
+                health.recovered()  # it answered: a failing store is back
                 continue
             except Exception as exc:
                 health.failed("get", exc)
                 continue
-            if health.failing:
-                health.recovered()
+            health.recovered()
             health.hits += 1
             if index:
                 from asgiref.sync import async_to_sync
@@ -177,54 +218,75 @@ class Pipeline:
             if trace is not None:
                 trace.add(self._record(token, index, started))
             return value
+        if seconds is None:
+            return self._get_sync_miss(token, sid)
+        with deadline_scope(seconds):
+            return self._get_sync_miss(token, sid)
+
+    def _get_sync_miss(self, token: PipelineToken, sid: str | None) -> Any:
         from asgiref.sync import async_to_sync
 
-        return async_to_sync(self.get)(token, sid)
+        _refuse_running_loop()  # blocking here would stall a leader running on this very loop
+        key = token.stringify
+        deadline = current_deadline.get()
+        while (flight := self._flights.join(key)) is not None:
+            started = time.perf_counter()
+            flight.wait_sync(_remaining(deadline))
+            try:
+                value = flight.outcome(deadline)
+            except LeaderGone:
+                continue
+            trace = current_trace.get()
+            if trace is not None:
+                trace.add(replace(self._record(token, None, started), shared=True, store_name="in-flight lookup"))
+            return value
+        # The deadline scope's context travels with async_to_sync into the lookup.
+        return async_to_sync(self._traced_get)(token, sid)
 
     async def _get(self, token: PipelineToken, sid: str | None = None) -> Any:
-        loop = asyncio.get_running_loop()
-        key = (loop, token.stringify)
-        inflight = self._inflight
-        while (flight := inflight.get(key)) is not None:
-            flight.followers += 1
+        key = token.stringify
+        deadline = current_deadline.get()
+        flights = self._flights
+        while True:
+            flight, leading = flights.join_or_lead(key, deadline)
+            if leading:
+                break
+            await flight.wait_async(flights.lock, _remaining(deadline))
             try:
-                await asyncio.shield(flight.future)
-            except _LeaderGone:
-                continue
+                value = flight.outcome(deadline)
+            except LeaderGone:
+                continue  # the leader stopped without an answer for us: lead (or follow) anew
             if current_trace.get() is not None:
                 _supplier.set(_SHARED)
-            return orjson.loads(flight.raw)
-        flight = inflight[key] = _Flight(loop.create_future())
+            return value
         try:
             value = await self._lookup(token, sid)
         except asyncio.CancelledError:
-            flight.future.set_exception(_LeaderGone())
-            flight.future.exception()  # retrieved: no "never retrieved" noise when nobody followed
+            flights.land(key, flight, error=LeaderGone())
             raise
         except BaseException as exc:
-            flight.future.set_exception(exc)
-            flight.future.exception()
+            flights.land(key, flight, error=exc)
             raise
-        else:
-            if flight.followers:
-                flight.raw = orjson.dumps(value)
-            flight.future.set_result(None)
-            return value
-        finally:
-            del inflight[key]
+        flights.land(key, flight, value)
+        return value
 
     async def _lookup(self, token: PipelineToken, sid: str | None) -> Any:
         session = self.sessions.get(sid) if sid is not None else None
         error: BaseException | None = None
         for index, store in enumerate(self.stores):
             health = self.health[index]
-            if store.kind == "cache":
+            if isinstance(store, CacheStore):
                 if health.failing and health.cooling_down():
                     health.misses += 1
                     continue
                 try:
                     value = await store.get(token, session)
-                except _PASS_ON as exc:
+                except (NotFound, NotFindable) as exc:
+                    health.recovered()  # it answered: a failing store is back
+                    health.misses += 1
+                    error = exc
+                    continue
+                except NotImplementedError as exc:
                     health.misses += 1
                     error = exc
                     continue
@@ -232,8 +294,7 @@ class Pipeline:
                     health.failed("get", exc)
                     health.misses += 1
                     continue
-                if health.failing:
-                    health.recovered()
+                health.recovered()
             else:
                 try:
                     value = await store.get(token, session)
@@ -258,9 +319,13 @@ class Pipeline:
         raise NotFound(f"no store of pipeline {self.model!r} could supply {token.method}", method=token.method)
 
     async def _sink(self, token: PipelineToken, value: Any, stop: int) -> None:
+        if value is None:
+            # Not data (an empty or null answer): never cached, whatever a store would accept.
+            logger.debug("pipeline %r: not caching a None value of %s", self.model, token.method)
+            return
         for index in range(stop):
             store = self.stores[index]
-            if store.kind != "cache":
+            if not isinstance(store, CacheStore):
                 continue
             health = self.health[index]
             if health.failing and health.cooling_down():
@@ -269,8 +334,13 @@ class Pipeline:
                 await store.set(token, value)
             except NotImplementedError:
                 continue
+            except ValueRefused as exc:
+                health.refused(exc)  # about this value only: the store stays in service
+                continue
             except Exception as exc:
                 health.failed("sink", exc)
+                continue
+            health.recovered()
 
     # -- writes and maintenance --------------------------------------------------------------
 
@@ -300,7 +370,7 @@ class Pipeline:
         session = self.sessions.get(sid) if sid is not None else None
         error: BaseException | None = None
         for store in self.stores:
-            if store.kind != "service":
+            if not isinstance(store, ServiceStore):
                 continue
             try:
                 return await getattr(store, verb)(token, body, session)
@@ -330,8 +400,8 @@ class Pipeline:
                 return True
         return False
 
-    def _caches(self) -> Iterator[tuple[int, Store]]:
-        return ((index, store) for index, store in enumerate(self.stores) if store.kind == "cache")
+    def _caches(self) -> Iterator[tuple[int, CacheStore]]:
+        return ((index, store) for index, store in enumerate(self.stores) if isinstance(store, CacheStore))
 
     async def aclose(self) -> None:
         """Close sessions and store connections that belong to the running event loop."""

@@ -9,9 +9,15 @@ process, independent of dict order, and safe for every Django cache backend
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from ..exceptions import ParameterError, RoutingError
+from ..riot.params import normalise_path_params, normalise_queries
+
+if TYPE_CHECKING:
+    from ..riot.endpoint import QueryParam
 
 __all__ = ["PipelineToken"]
 
@@ -20,28 +26,35 @@ _MAX_KEY_LENGTH = 180
 _SAFE = "-._~"
 
 
-def _canonical_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return quote(str(value), safe=_SAFE)
+def _canonical_value(value: str) -> str:
+    return quote(value, safe=_SAFE)
 
 
-def _canonical_queries(queries: Mapping[str, Any]) -> str:
+def _canonical_queries(queries: Mapping[str, str | tuple[str, ...]]) -> str:
     parts: list[str] = []
     for name in sorted(queries):
         value = queries[name]
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple, set, frozenset)):
-            items: Iterable[Any] = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-            parts.extend(f"{quote(name, safe=_SAFE)}={_canonical_value(item)}" for item in items)
-        else:
-            parts.append(f"{quote(name, safe=_SAFE)}={_canonical_value(value)}")
+        items = value if isinstance(value, tuple) else (value,)
+        parts.extend(f"{quote(name, safe=_SAFE)}={_canonical_value(item)}" for item in items)
     return "&".join(parts)
 
 
+def _query_specs(method: str) -> Mapping[str, QueryParam] | None:
+    from ..riot.catalogue import ENDPOINTS
+
+    endpoint = ENDPOINTS.get(method)
+    return endpoint.query_params if endpoint is not None else None
+
+
 class PipelineToken:
-    """Identifies one Riot API call; hashable and equal by value."""
+    """Identifies one Riot API call; hashable and equal by value.
+
+    Parameters are validated and normalised here, once: ``params`` values become the
+    strings the URL carries and ``queries`` values strings or tuples of strings
+    (``True`` → ``"true"``, ``None`` dropped). The store builds the URL from these
+    same values that ``stringify`` keys the caches by, so the two cannot disagree.
+    Bad values raise ``ParameterError`` (a non-str server ``RoutingError``).
+    """
 
     __slots__ = ("_key", "method", "model", "params", "queries", "server")
 
@@ -53,11 +66,21 @@ class PipelineToken:
         params: Mapping[str, Any] | None = None,
         queries: Mapping[str, Any] | None = None,
     ) -> None:
+        if not isinstance(model, str) or not isinstance(method, str):
+            raise ParameterError(
+                f"PipelineToken: model and method must be str, got {type(model).__name__} {model!r} "
+                f"and {type(method).__name__} {method!r}"
+            )
+        if not isinstance(server, str):
+            raise RoutingError(
+                f"{method}: the server must be a routing value string such as 'na1' or 'americas', "
+                f"not {type(server).__name__} {server!r}"
+            )
         self.model = model.lower()
         self.server = server.lower()
         self.method = method
-        self.params: dict[str, Any] = dict(params or {})
-        self.queries: dict[str, Any] = dict(queries or {})
+        self.params: dict[str, str] = normalise_path_params(method, params or {})
+        self.queries: dict[str, str | tuple[str, ...]] = normalise_queries(method, queries or {}, _query_specs(method))
         self._key: str | None = None
 
     @property

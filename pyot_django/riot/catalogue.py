@@ -39,6 +39,50 @@ def _queries(spec: str) -> dict[str, QueryParam]:
     return params
 
 
+# What each operation's 2xx body is when it is not a JSON object, read once from the
+# reference's response schemas (tests/reference checks this table against it).
+_RETURNS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "champion-mastery-v4.getAllChampionMasteriesByPUUID",
+            "champion-mastery-v4.getTopChampionMasteriesByPUUID",
+            "clash-v1.getPlayersByPUUID",
+            "clash-v1.getTournaments",
+            "league-exp-v4.getLeagueEntries",
+            "league-v4.getLeagueEntriesByPUUID",
+            "league-v4.getLeagueEntries",
+            "lol-challenges-v1.getAllChallengeConfigs",
+            "lol-challenges-v1.getChallengeLeaderboards",
+            "lol-rso-match-v1.getMatchIds",
+            "lor-deck-v1.getDecks",
+            "lor-inventory-v1.getCards",
+            "lor-match-v1.getMatchIdsByPUUID",
+            "match-v5.getMatchIdsByPUUID",
+            "tft-league-v1.getLeagueEntriesByPUUID",
+            "tft-league-v1.getLeagueEntries",
+            "tft-league-v1.getTopRatedLadder",
+            "tft-match-v1.getMatchIdsByPUUID",
+            "tournament-stub-v5.createTournamentCode",
+            "tournament-v5.createTournamentCode",
+            "tournament-v5.getGames",
+        ),
+        "array",
+    ),
+    **dict.fromkeys(
+        (
+            "champion-mastery-v4.getChampionMasteryScoreByPUUID",
+            "tournament-stub-v5.registerProviderData",
+            "tournament-stub-v5.registerTournament",
+            "tournament-v5.registerProviderData",
+            "tournament-v5.registerTournament",
+        ),
+        "integer",
+    ),
+    "lor-deck-v1.createDeck": "string",
+    "tournament-v5.updateCode": "none",
+}
+
+
 def _family(family: str, game: str, route: str, prefix: str, ops: tuple[_Op, ...]) -> list[Endpoint]:
     endpoints = []
     for name, method, rel, *spec in ops:
@@ -53,6 +97,7 @@ def _family(family: str, game: str, route: str, prefix: str, ops: tuple[_Op, ...
                 path_params=tuple(_PARAM.findall(path)),
                 query_params=MappingProxyType(_queries(spec[0] if spec else "")),
                 has_body=method in ("POST", "PUT"),
+                returns=_RETURNS.get(f"{family}.{name}", "object"),
             )
         )
     return endpoints

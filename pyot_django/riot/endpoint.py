@@ -5,7 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Endpoint", "QueryParam"]
+__all__ = ["RETURN_KINDS", "Endpoint", "QueryParam", "accepts_kind"]
+
+# What an operation's 2xx body is, from the reference's response schemas; "none": no body.
+RETURN_KINDS = ("object", "array", "integer", "string", "none")
+
+
+def accepts_kind(kind: str, value: object) -> bool:
+    """Whether ``value`` (decoded JSON) is of the kind ``kind`` (one of ``RETURN_KINDS``)."""
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    return value is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +47,11 @@ class Endpoint:
     # A read-only mapping is not hashable, so it stays out of the generated __hash__.
     query_params: Mapping[str, QueryParam] = field(hash=False)
     has_body: bool = False
+    returns: str = "object"  # what a 2xx body must be: one of RETURN_KINDS
+
+    def accepts(self, value: object) -> bool:
+        """Whether a decoded 2xx body is the JSON type this operation returns."""
+        return accepts_kind(self.returns, value)
 
     @property
     def family(self) -> str:

@@ -7,13 +7,17 @@ such as ``"Hide on bush"``, ``"명예"`` or ``"a/b"`` stay one path segment each
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
 from pyot_django.exceptions import ParameterError
-from pyot_django.riot.endpoint import Endpoint
+from pyot_django.riot.endpoint import Endpoint, QueryParam
 
-__all__ = ["build_path", "check_query", "encode_query"]
+__all__ = ["build_path", "check_query", "encode_query", "normalise_path_params", "normalise_queries"]
+
+_SCALARS = (str, int, float)
+_HINT_PATH = "pass ids and names as non-empty strings (or ints)"
 
 
 def build_path(endpoint: Endpoint, params: Mapping[str, object]) -> str:
@@ -49,6 +53,75 @@ def encode_query(queries: Mapping[str, object]) -> list[tuple[str, str]]:
         values: Iterable[object] = value if _is_sequence(value) else (value,)  # type: ignore[assignment]
         pairs.extend((name, _text(item)) for item in values)
     return pairs
+
+
+def normalise_path_params(operation: str, params: Mapping[str, object]) -> dict[str, str]:
+    """Path values as the strings sent in the URL (and keyed in caches), or ``ParameterError``.
+
+    Only non-empty ``str`` and ``int`` are ids; a ``bool``, ``bytes``, a list or ``None``
+    is a caller's mistake that ``str()`` would turn into a wrong but plausible URL, and
+    ``.``/``..`` would become dot segments that clients and proxies collapse.
+    """
+    normalised: dict[str, str] = {}
+    for name, value in params.items():
+        if not isinstance(name, str):
+            raise ParameterError(f"{operation}: path parameter names must be str, not {type(name).__name__} {name!r}")
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ParameterError(
+                f"{operation}: path parameter {name!r} must be a non-empty str or int, "
+                f"not {type(value).__name__} {value!r}; {_HINT_PATH}"
+            )
+        text = str(value)
+        if text in ("", ".", ".."):
+            raise ParameterError(
+                f"{operation}: path parameter {name!r} cannot be {text!r} (empty or a dot segment); {_HINT_PATH}"
+            )
+        normalised[name] = text
+    return normalised
+
+
+def normalise_queries(
+    operation: str, queries: Mapping[str, object], specs: Mapping[str, QueryParam] | None = None
+) -> dict[str, str | tuple[str, ...]]:
+    """Query values as the strings sent (and keyed in caches): ``None`` dropped, lists as tuples.
+
+    With the operation's ``specs`` a list is accepted only for a list parameter and a
+    ``bool`` only for a bool parameter; unknown names are left to ``check_query``.
+    """
+    normalised: dict[str, str | tuple[str, ...]] = {}
+    for name, value in queries.items():
+        if not isinstance(name, str):
+            raise ParameterError(f"{operation}: query parameter names must be str, not {type(name).__name__} {name!r}")
+        if value is None:
+            continue
+        spec = specs.get(name) if specs is not None else None
+        if _is_sequence(value):
+            if spec is not None and not spec.is_list:
+                raise ParameterError(
+                    f"{operation}: query parameter {name!r} takes a single value, not {type(value).__name__} {value!r}"
+                )
+            items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value  # type: ignore[arg-type]
+            normalised[name] = tuple(_query_text(operation, name, item, spec) for item in items)
+        else:
+            normalised[name] = _query_text(operation, name, value, spec)
+    return normalised
+
+
+def _query_text(operation: str, name: str, value: object, spec: QueryParam | None) -> str:
+    if isinstance(value, bool):
+        if spec is not None and spec.type != "bool":
+            raise ParameterError(
+                f"{operation}: query parameter {name!r} is of type {spec.type}, not bool; got {value!r}"
+            )
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(f"{operation}: query parameter {name!r} must be a finite number, not {value!r}")
+    if not isinstance(value, _SCALARS):
+        raise ParameterError(
+            f"{operation}: query parameter {name!r} must be a str, int or float (or a list of them where the "
+            f"operation takes a list), not {type(value).__name__} {value!r}"
+        )
+    return str(value)
 
 
 def _text(value: object) -> str:

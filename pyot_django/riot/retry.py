@@ -10,24 +10,40 @@
 A ``Retry-After`` header is always honoured: the wait is the longer of it and the
 strategy's own. Timeouts and connection errors follow the strategy of status 504
 (``TIMEOUT_STATUS``). Statuses not named use the defaults below.
+
+Bounds (checked as ``pyot_django.E019``, and enforced at run time whatever the
+settings say): at most ``MAX_RETRIES`` retries per status, a backoff base of at
+most ``MAX_BASE`` seconds, and no single wait longer than ``MAX_BACKOFF`` seconds.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "DEFAULT_ERROR_HANDLING",
+    "MAX_BACKOFF",
+    "MAX_BASE",
+    "MAX_RETRIES",
     "TIMEOUT_STATUS",
     "Strategy",
+    "error_handling_bound_problem",
     "error_handling_problem",
     "parse_error_handling",
     "strategy_for",
 ]
 
 TIMEOUT_STATUS = 504
+
+MAX_RETRIES = 10
+"""Retries per status a strategy may ask for."""
+MAX_BASE = 30.0
+"""Seconds: the largest backoff base of an ``("E", [base, n])`` strategy."""
+MAX_BACKOFF = 300.0
+"""Seconds: the longest single wait between two attempts (before a ``Retry-After``)."""
 
 DEFAULT_ERROR_HANDLING: dict[int, tuple[str, list[float]]] = {
     400: ("T", []),
@@ -56,7 +72,7 @@ class Strategy:
     def delay(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based)."""
         if self.code == "E":
-            return self.base * (2**attempt)
+            return min(self.base * (2**attempt), MAX_BACKOFF)
         return 0.0
 
 
@@ -73,6 +89,22 @@ def error_handling_problem(value: Any) -> str | None:
         problem = _rule_problem(rule)
         if problem:
             return f"{status}: {problem}"
+    return None
+
+
+def error_handling_bound_problem(value: Any) -> str | None:
+    """Why a well-formed ERROR_HANDLING dict asks for unbounded retries or waits, or None."""
+    for status, (code, args) in value.items():
+        retries = args[-1] if code in ("R", "E") else 0
+        if retries > MAX_RETRIES:
+            return f"{status}: {retries} retries is more than the bound of {MAX_RETRIES}"
+        if code == "E":
+            base = args[0]
+            if not math.isfinite(base) or base > MAX_BASE:
+                return f"{status}: a backoff base of {base!r} s is more than the bound of {MAX_BASE:g} s"
+            longest = base * 2 ** max(retries - 1, 0)
+            if longest > MAX_BACKOFF:
+                return f"{status}: the last backoff would be {longest:g} s, more than the bound of {MAX_BACKOFF:g} s"
     return None
 
 
@@ -99,9 +131,11 @@ def parse_error_handling(overrides: Mapping[int, Any] | None) -> dict[int, Strat
         if code == "T":
             strategies[status] = _THROW
         elif code == "R":
-            strategies[status] = Strategy("R", int(args[0]))
+            strategies[status] = Strategy("R", min(int(args[0]), MAX_RETRIES))
         else:
-            strategies[status] = Strategy("E", int(args[1]), float(args[0]))
+            base = float(args[0])
+            base = min(base, MAX_BASE) if math.isfinite(base) else MAX_BASE
+            strategies[status] = Strategy("E", min(int(args[1]), MAX_RETRIES), base)
     return strategies
 
 

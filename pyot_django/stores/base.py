@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from ..exceptions import ImproperlyConfiguredPipeline
+import orjson
+
+from ..exceptions import ImproperlyConfiguredPipeline, PyotError
 from .expirations import Expirations, expiration_problem
 
 if TYPE_CHECKING:
@@ -19,7 +21,31 @@ if TYPE_CHECKING:
 
     from ..pipeline.token import PipelineToken
 
-__all__ = ["CacheStore", "OptionProblem", "ServiceStore", "Store", "StoreContext"]
+__all__ = [
+    "DEFAULT_MAX_VALUE_SIZE",
+    "CacheStore",
+    "OptionProblem",
+    "ServiceStore",
+    "Store",
+    "StoreContext",
+    "ValueRefused",
+]
+
+# A timeline, the largest real payload, is ~0.9 MB of JSON: 4 MiB leaves room and
+# keeps one runaway answer from filling a Redis or a table row.
+DEFAULT_MAX_VALUE_SIZE = 4 * 1024 * 1024
+
+
+class ValueRefused(PyotError):
+    """A cache store will not keep this one value (``None``, too large, not storable).
+
+    A refusal is about the value, not the store: the pipeline logs it once per store
+    and reason and passes the value on; the store stays in service for every other token.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -46,7 +72,12 @@ class OptionProblem:
 
 
 class Store:
-    """Base of every store; subclasses set ``kind`` and extend ``OPTIONS``."""
+    """Base of every store: ``get`` and the plumbing. Subclass ``CacheStore`` or ``ServiceStore``.
+
+    The pipeline tells the two apart by type: cache verbs (``set``, ``get_sync``,
+    ``clear``, ``expire``, ``delete``, ``contains``) live on ``CacheStore``, sending
+    (``post``, ``put``) on ``ServiceStore``. ``kind`` names the family for display.
+    """
 
     kind: ClassVar[Literal["cache", "service"]]
     OPTIONS: ClassVar[frozenset[str]] = frozenset({"BACKEND"})
@@ -82,33 +113,6 @@ class Store:
     async def get(self, token: PipelineToken, session: httpx.AsyncClient | None = None) -> Any:
         raise NotImplementedError
 
-    async def set(self, token: PipelineToken, value: Any) -> None:
-        raise NotImplementedError
-
-    def get_sync(self, token: PipelineToken) -> Any:
-        """A blocking read for sync callers; stores without one are read through ``get``."""
-        raise NotImplementedError
-
-    async def post(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
-        raise NotImplementedError
-
-    async def put(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
-        raise NotImplementedError
-
-    async def clear(self) -> int | None:
-        """Remove this store's entries; returns how many when it can tell cheaply."""
-        raise NotImplementedError
-
-    async def expire(self) -> int | None:
-        """Drop expired entries; returns how many when it can tell cheaply."""
-        raise NotImplementedError
-
-    async def delete(self, token: PipelineToken) -> bool:
-        raise NotImplementedError
-
-    async def contains(self, token: PipelineToken) -> bool:
-        raise NotImplementedError
-
     def describe(self) -> dict[str, Any]:
         """What an operator sees of this store (no secrets)."""
         return {"backend": f"{type(self).__module__}.{type(self).__qualname__}", "kind": self.kind}
@@ -121,26 +125,87 @@ class Store:
         """Release connections; called when the pipeline is rebuilt or closed."""
 
     def bind_namespace(self, namespace: str) -> None:
-        """Receive the pipeline's namespace (pipeline name + API key identity)."""
+        """Receive the owning pipeline's namespace (pipeline name + API key identity)."""
 
 
 class CacheStore(Store):
     """A store that keeps data for a time decided per operation."""
 
     kind = "cache"
-    OPTIONS = Store.OPTIONS | {"EXPIRATIONS"}
+    OPTIONS = Store.OPTIONS | {"EXPIRATIONS", "MAX_VALUE_SIZE"}
 
     def __init__(self, options: Mapping[str, Any], context: StoreContext) -> None:
         super().__init__(options, context)
         self.expirations = Expirations(options.get("EXPIRATIONS"))
+        self.max_value_size: int | None = options.get("MAX_VALUE_SIZE", DEFAULT_MAX_VALUE_SIZE)
         self.namespace = context.pipeline
+        self._namespace_bound = False
 
     def bind_namespace(self, namespace: str) -> None:
+        """Take the namespace of the first pipeline that owns this store, once.
+
+        The registry builds every store for one pipeline and binds it there; a
+        pipeline built later over the same store object (``Pipeline("lol", [store])``)
+        must not move the entries of the live one, so later calls change nothing.
+        """
+        if self._namespace_bound:
+            return
+        self._namespace_bound = True
         self.namespace = namespace
+        self._apply_namespace(namespace)
+
+    def _apply_namespace(self, namespace: str) -> None:
+        """Derive the store's own key prefixes from ``namespace`` (subclasses)."""
+
+    async def set(self, token: PipelineToken, value: Any) -> None:
+        """Keep ``value`` for ``token``; ``ValueRefused`` for a value this store will not hold."""
+        raise NotImplementedError
+
+    def get_sync(self, token: PipelineToken) -> Any:
+        """A blocking read for sync callers; stores without one are read through ``get``."""
+        raise NotImplementedError
+
+    async def clear(self) -> int | None:
+        """Remove this store's entries (its namespace only); returns how many when it can tell."""
+        raise NotImplementedError
+
+    async def expire(self) -> int | None:
+        """Drop expired entries of its namespace; returns how many when it can tell cheaply."""
+        raise NotImplementedError
+
+    async def delete(self, token: PipelineToken) -> bool:
+        raise NotImplementedError
+
+    async def contains(self, token: PipelineToken) -> bool:
+        raise NotImplementedError
+
+    def encode_checked(self, token: PipelineToken, value: Any) -> bytes:
+        """``value`` as JSON, or ``ValueRefused`` when it is not JSON or exceeds ``MAX_VALUE_SIZE``."""
+        try:
+            raw = orjson.dumps(value)
+        except TypeError as exc:
+            raise ValueRefused(f"{token.method} value is not JSON: {exc}", reason="not JSON") from None
+        limit = self.max_value_size
+        if limit is not None and len(raw) > limit:
+            raise ValueRefused(
+                f"{token.method} value of {len(raw)} bytes exceeds {self.name}'s MAX_VALUE_SIZE of {limit} bytes",
+                reason="size",
+            )
+        return raw
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any], path: str, game: str) -> list[OptionProblem]:
         problems = super().option_problems(options, path, game)
+        size = options.get("MAX_VALUE_SIZE", DEFAULT_MAX_VALUE_SIZE)
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+            problems.append(
+                OptionProblem(
+                    "E027",
+                    f"{path}['MAX_VALUE_SIZE']",
+                    f"MAX_VALUE_SIZE must be a positive int of bytes or None (no limit), not {size!r}.",
+                    f"e.g. {DEFAULT_MAX_VALUE_SIZE} (the default, 4 MiB; a match timeline is ~0.9 MB).",
+                )
+            )
         expirations = options.get("EXPIRATIONS")
         if expirations is None:
             return problems
@@ -191,6 +256,7 @@ class CacheStore(Store):
     def describe(self) -> dict[str, Any]:
         info = super().describe()
         info["expirations"] = self.expirations.as_dict()
+        info["max_value_size"] = self.max_value_size
         return info
 
 
@@ -198,6 +264,12 @@ class ServiceStore(Store):
     """A store that fetches from a service (sits last; never a sink)."""
 
     kind = "service"
+
+    async def post(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
+        raise NotImplementedError
+
+    async def put(self, token: PipelineToken, body: Any, session: httpx.AsyncClient | None = None) -> Any:
+        raise NotImplementedError
 
     @property
     def identity(self) -> str | None:

@@ -1,5 +1,8 @@
 """Removing one pipeline's entries from a Django cache alias, and only those.
 
+(Also how to reach each backend family without the wrappers that hide its errors:
+:func:`strict_cache`.)
+
 Django's cache API cannot list keys, so each backend family gets the cheapest
 way it has: LocMem scans its dict, Redis (django-redis and Django's own) runs
 SCAN+DEL in large batches, the database cache deletes by key prefix in SQL.
@@ -10,12 +13,12 @@ read again and age out through their TTL.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
 
-__all__ = ["clear_prefix", "uses_generations"]
+__all__ = ["clear_prefix", "strict_cache", "uses_generations"]
 
 _SCAN_BATCH = 10_000
 
@@ -43,11 +46,28 @@ def uses_generations(cache: BaseCache) -> bool:
     return family == "generations"
 
 
-def clear_prefix(cache: BaseCache, prefix: str) -> int | None:
-    """Delete every key of ``cache`` that starts with ``prefix``; returns how many, if known."""
+def strict_cache(cache: BaseCache) -> Any:
+    """``cache``, or for django-redis with ``IGNORE_EXCEPTIONS`` the client beneath it.
+
+    django-redis's ``omit_exception`` wrapper turns a connection error into ``None``
+    (a miss) and a write into a no-op, so its caller never learns Redis is down.
+    Its ``client`` has the same get/set/delete/has_key/delete_pattern verbs and
+    raises ``ConnectionInterrupted``, which the pipeline counts as a failure.
+    """
+    if getattr(cache, "_ignore_exceptions", False) and _family(cache) == "django_redis":
+        return cache.client  # type: ignore[attr-defined]
+    return cache
+
+
+def clear_prefix(cache: BaseCache, prefix: str, strict: Any = None) -> int | None:
+    """Delete every key of ``cache`` that starts with ``prefix``; returns how many, if known.
+
+    ``strict`` is what :func:`strict_cache` returned for ``cache`` (errors not hidden).
+    """
     family = _family(cache)
     if family == "django_redis":
-        return cache.delete_pattern(f"{prefix}*", itersize=_SCAN_BATCH)  # type: ignore[attr-defined]
+        target = cache if strict is None else strict
+        return target.delete_pattern(f"{prefix}*", itersize=_SCAN_BATCH)  # type: ignore[attr-defined]
     if family == "django_redis_builtin":
         return _clear_builtin_redis(cache, prefix)
     if family == "locmem":

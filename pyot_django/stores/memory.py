@@ -27,11 +27,14 @@ __all__ = ["Memory"]
 
 _monotonic = time.monotonic
 _loads = orjson.loads
-_dumps = orjson.dumps
 
 
 class Memory(CacheStore):
-    """In-process cache bounded by ``MAX_ENTRIES`` (least recently used evicted first)."""
+    """In-process cache bounded by ``MAX_ENTRIES`` (least recently used evicted first).
+
+    Memory belongs to its store object, so one store is one namespace: ``clear()``
+    empties this store only. Each value is bounded by ``MAX_VALUE_SIZE`` (JSON bytes).
+    """
 
     OPTIONS = CacheStore.OPTIONS | {"MAX_ENTRIES"}
     DEFAULT_MAX_ENTRIES = 10_000
@@ -82,10 +85,11 @@ class Memory(CacheStore):
         ttl = self.expirations.ttl(token.method)
         if ttl == 0:
             return
+        # Encoded now: later mutations of ``value`` by the caller cannot reach the cache.
+        raw = self.encode_checked(token, value)
         data = self._data
         key = token.stringify
-        # Encoded now: later mutations of ``value`` by the caller cannot reach the cache.
-        data[key] = (None if ttl < 0 else _monotonic() + ttl, _dumps(value))
+        data[key] = (None if ttl < 0 else _monotonic() + ttl, raw)
         try:
             data.move_to_end(key)
             while len(data) > self.max_entries:

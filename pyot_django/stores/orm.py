@@ -3,6 +3,12 @@
 One row per (pipeline, key), written with an upsert (``INSERT … ON CONFLICT``
 through ``bulk_create(update_conflicts=True)``) so concurrent writers of one
 token end with one row on SQLite and PostgreSQL alike.
+
+The ``pipeline`` column holds the pipeline's name; ``key`` starts with the API key
+identity (``<identity>:<token>``), so ``clear``/``expire``/``count`` act on this
+pipeline *and* key only. A value the table cannot hold (``None``, larger than
+``MAX_VALUE_SIZE``, a string PostgreSQL's jsonb rejects) is refused for that token
+(``ValueRefused``), never a store failure.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from asgiref.sync import sync_to_async
 from django.apps import apps
-from django.db import connections, router
+from django.db import DataError, IntegrityError, connections, router
 from django.utils import timezone
 
 from ..exceptions import NotFound
-from .base import CacheStore, OptionProblem, StoreContext
+from .base import CacheStore, OptionProblem, StoreContext, ValueRefused
 
 if TYPE_CHECKING:
     import httpx
@@ -86,8 +92,7 @@ class DjangoORM(CacheStore):
             )
         return problems
 
-    def bind_namespace(self, namespace: str) -> None:
-        super().bind_namespace(namespace)
+    def _apply_namespace(self, namespace: str) -> None:
         # The pipeline column holds the pipeline's name; the key identity goes in the key.
         self._key_prefix = namespace.partition("@")[2] + ":"
 
@@ -133,6 +138,10 @@ class DjangoORM(CacheStore):
         ttl = self.expirations.ttl(token.method)
         if ttl == 0:
             return
+        if value is None:
+            raise ValueRefused(f"{token.method}: None is not data; not stored", reason="None")
+        if self.max_value_size is not None:
+            self.encode_checked(token, value)  # sized as JSON; the backend stores it its own way
         now = timezone.now()
         model = self.model
         row = model(
@@ -144,12 +153,19 @@ class DjangoORM(CacheStore):
             stored_at=now,
             expires_at=None if ttl < 0 else now + timedelta(seconds=ttl),
         )
-        await model.objects.abulk_create(
-            [row],
-            update_conflicts=True,
-            unique_fields=["pipeline", "key"],
-            update_fields=["value", "stored_at", "expires_at", "server", "method"],
-        )
+        try:
+            await model.objects.abulk_create(
+                [row],
+                update_conflicts=True,
+                unique_fields=["pipeline", "key"],
+                update_fields=["value", "stored_at", "expires_at", "server", "method"],
+            )
+        except (DataError, IntegrityError) as exc:
+            # About this row's content (e.g. "\u0000" in a jsonb string), not the database:
+            # an unreachable or unmigrated database raises OperationalError/ProgrammingError.
+            raise ValueRefused(
+                f"{token.method} value cannot be stored in {self.model_label}: {type(exc).__name__}", reason="database"
+            ) from None
 
     async def delete(self, token: PipelineToken) -> bool:
         deleted, _ = await self.model.objects.filter(
@@ -160,20 +176,21 @@ class DjangoORM(CacheStore):
     async def contains(self, token: PipelineToken) -> bool:
         return await self._live().filter(key=self._key_prefix + token.stringify).aexists()
 
+    def _own(self):  # type: ignore[no-untyped-def]
+        # This pipeline's rows under this API key only: another deployment using another
+        # key on the same table keeps its rows through our clear() and expire().
+        return self.model.objects.filter(pipeline=self.context.pipeline, key__startswith=self._key_prefix)
+
     def _live(self):  # type: ignore[no-untyped-def]
         from django.db.models import Q
 
-        return self.model.objects.filter(pipeline=self.context.pipeline).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-        )
+        return self._own().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
 
     async def clear(self) -> int:
-        return await self._delete_raw(self.model.objects.filter(pipeline=self.context.pipeline))
+        return await self._delete_raw(self._own())
 
     async def expire(self) -> int:
-        return await self._delete_raw(
-            self.model.objects.filter(pipeline=self.context.pipeline, expires_at__lte=timezone.now())
-        )
+        return await self._delete_raw(self._own().filter(expires_at__lte=timezone.now()))
 
     @staticmethod
     async def _delete_raw(queryset: Any) -> int:
@@ -184,7 +201,7 @@ class DjangoORM(CacheStore):
         return await sync_to_async(queryset._raw_delete, thread_sensitive=True)(queryset.db)
 
     async def count(self) -> int:
-        return await self.model.objects.filter(pipeline=self.context.pipeline).acount()
+        return await self._own().acount()
 
     async def entry(self, token: PipelineToken) -> AbstractPyotEntry | None:
         """The row holding ``token`` (for operators: value, stored_at, expires_at)."""

@@ -4,71 +4,109 @@ Every call is checked against the catalogue before anything is sent (unknown
 operation → ``NotFindable``, wrong routing value → ``RoutingError``, bad
 parameters → ``ParameterError``), waits for the rate limiter, and follows the
 error-handling strategy of the status it gets (:mod:`pyot_django.riot.retry`).
-The API key travels in the ``X-Riot-Token`` header and nowhere else: not in
-logs, exception messages, ``repr()``, cache keys or limiter keys; what separates
-cached data per key is ``identity``, a short hash.
+The HTTP work (transport, pools, attempts, deadlines, size limits, the limiter
+slot) is :class:`pyot_django.riot.http.HttpClient`'s; this module keeps the options,
+their checks (:mod:`.riotapi_options`) and the delegation. The API key travels in
+the ``X-Riot-Token`` header and nowhere else: not in logs, exception messages,
+``repr()``, cache keys or limiter keys, nor in a local of any frame (it is held by a
+masked :class:`~pyot_django.riot.http.Secret`); what separates cached data per key
+is ``identity``, a short hash.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
 
-from ..exceptions import NotFindable, RateLimited, ServerError, Timeout, error_for_status
+from ..exceptions import NotFindable
 from ..riot import build_path, check_query, check_server, encode_query, endpoints_for_game
-from ..riot.retry import TIMEOUT_STATUS, error_handling_problem, parse_error_handling, strategy_for
+from ..riot.http import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_TIMEOUT,
+    HttpClient,
+    Secret,
+    full_url,
+    key_identity,
+)
+from ..riot.retry import parse_error_handling
 from .base import OptionProblem, ServiceStore, StoreContext
-from .sessions import LoopClients
-from .transport import TIMEOUT_ERRORS, TRANSPORT_ERRORS, Answer, full_url, new_pool, send, send_with_session
+from .riotapi_options import DEFAULT_BASE_URL, handling_problems, key_problems, number_problems, url_problems
 
 if TYPE_CHECKING:
     from ..pipeline.token import PipelineToken
 
 __all__ = ["RiotAPI", "key_identity"]
 
-logger = logging.getLogger("pyot_django.riot")
-
-DEFAULT_BASE_URL = "https://{server}.api.riotgames.com"
-DEFAULT_TIMEOUT = 10.0
 _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 
 
-def key_identity(api_key: str) -> str:
-    """A short, non-reversible name for an API key (8 hex digits of BLAKE2b)."""
-    return hashlib.blake2b(api_key.encode(), digest_size=4, person=b"pyot-key").hexdigest()
-
-
 class RiotAPI(ServiceStore):
-    """Fetches from the Riot API; options API_KEY, BASE_URL, TIMEOUT, RATE_LIMITER, ERROR_HANDLING, LOG_LEVEL."""
+    """Fetches from the Riot API; options API_KEY, BASE_URL, TIMEOUT, RATE_LIMITER, ERROR_HANDLING,
+    LOG_LEVEL, DEADLINE, MAX_RETRY_AFTER, MAX_RESPONSE_SIZE. The HTTP work is the client's
+    (:class:`pyot_django.riot.http.HttpClient`); this store checks tokens and delegates."""
 
-    OPTIONS = ServiceStore.OPTIONS | {"API_KEY", "BASE_URL", "TIMEOUT", "RATE_LIMITER", "ERROR_HANDLING", "LOG_LEVEL"}
+    OPTIONS = ServiceStore.OPTIONS | {
+        "API_KEY",
+        "BASE_URL",
+        "TIMEOUT",
+        "RATE_LIMITER",
+        "ERROR_HANDLING",
+        "LOG_LEVEL",
+        "DEADLINE",
+        "MAX_RETRY_AFTER",
+        "MAX_RESPONSE_SIZE",
+    }
 
     def __init__(self, options: Mapping[str, Any], context: StoreContext) -> None:
-        super().__init__(options, context)
-        problems = [p for p in self.option_problems(options, context.path, context.game) if p.check_id[0] == "E"]
-        if problems:
+        # Rebinding ``options`` to a copy whose key is a masked Secret leaves no frame of this
+        # call holding the raw key (error pages render frame locals, DEBUG on or off).
+        options, problem = _checked_and_masked(options, context)
+        if problem:
             from ..exceptions import ImproperlyConfiguredPipeline
 
-            raise ImproperlyConfiguredPipeline(f"{problems[0].key}: {problems[0].message} {problems[0].hint}")
-        self._api_key: str = options["API_KEY"]
-        self._identity = key_identity(self._api_key)
+            raise ImproperlyConfiguredPipeline(problem)
+        super().__init__(options, context)
+        secret: Secret = options["API_KEY"]
+        self._identity = secret.identity
         self.base_url: str = options.get("BASE_URL", DEFAULT_BASE_URL)
-        self.timeout = float(options.get("TIMEOUT", DEFAULT_TIMEOUT))
-        self.strategies = parse_error_handling(options.get("ERROR_HANDLING"))
         level = options.get("LOG_LEVEL", logging.DEBUG)
-        self.log_level: int = _LEVELS.get(level, level) if isinstance(level, str) else int(level)
+        self.client = HttpClient(
+            strategies=parse_error_handling(options.get("ERROR_HANDLING")),
+            secret=secret,
+            limiter=self._build_limiter(options.get("RATE_LIMITER", {}), f"{context.path}['RATE_LIMITER']"),
+            timeout=float(options.get("TIMEOUT", DEFAULT_TIMEOUT)),
+            deadline=options.get("DEADLINE"),
+            max_response_size=options.get("MAX_RESPONSE_SIZE", DEFAULT_MAX_RESPONSE_SIZE),
+            max_retry_after=options.get("MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER),
+            log_level=_LEVELS.get(level, level) if isinstance(level, str) else int(level),
+        )
         self.endpoints = endpoints_for_game(context.game)
-        self.limiter = self._build_limiter(options.get("RATE_LIMITER", {}), f"{context.path}['RATE_LIMITER']")
-        self._clients = LoopClients(new_pool)
-        # Prebuilt once: the header list is shared by every request of this store.
-        self._headers = [(b"X-Riot-Token", self._api_key.encode()), (b"Accept", b"application/json")]
+
+    # What the store exposes of its client (tests, the admin page, benchmarks).
+    @property
+    def limiter(self) -> Any:
+        return self.client.limiter
+
+    @property
+    def timeout(self) -> float:
+        return self.client.timeout
+
+    @property
+    def strategies(self) -> Any:
+        return self.client.strategies
+
+    @property
+    def log_level(self) -> int:
+        return self.client.log_level
+
+    @property
+    def _clients(self) -> Any:
+        return self.client.pools
 
     @staticmethod
     def _build_limiter(config: Any, path: str) -> Any:
@@ -81,48 +119,10 @@ class RiotAPI(ServiceStore):
     @classmethod
     def option_problems(cls, options: Mapping[str, Any], path: str, game: str) -> list[OptionProblem]:
         problems = super().option_problems(options, path, game)
-        key = options.get("API_KEY")
-        if not isinstance(key, str) or not key.strip():
-            problems.append(
-                OptionProblem(
-                    "E013",
-                    f"{path}['API_KEY']",
-                    "RiotAPI needs an API_KEY (a non-empty string).",
-                    'Read it from the environment: "API_KEY": os.environ["RIOT_API_KEY"]; never commit it.',
-                )
-            )
-        base_url = options.get("BASE_URL", DEFAULT_BASE_URL)
-        if (
-            not isinstance(base_url, str)
-            or "{server}" not in base_url
-            or not base_url.startswith(("http://", "https://"))
-        ):
-            problems.append(
-                OptionProblem(
-                    "E014",
-                    f"{path}['BASE_URL']",
-                    f"BASE_URL must be an http(s) URL containing '{{server}}', not {base_url!r}.",
-                    f"Default: {DEFAULT_BASE_URL!r}; the emulator: 'http://127.0.0.1:PORT/{{server}}'.",
-                )
-            )
-        timeout = options.get("TIMEOUT", DEFAULT_TIMEOUT)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            problems.append(
-                OptionProblem(
-                    "E015", f"{path}['TIMEOUT']", f"TIMEOUT must be positive seconds, not {timeout!r}.", "e.g. 10"
-                )
-            )
-        handling = options.get("ERROR_HANDLING", {})
-        problem = error_handling_problem(handling)
-        if problem:
-            problems.append(
-                OptionProblem(
-                    "E016",
-                    f"{path}['ERROR_HANDLING']",
-                    f"ERROR_HANDLING {problem}.",
-                    'e.g. {503: ("E", [1, 3]), 500: ("R", [2]), 400: ("T", [])}',
-                )
-            )
+        problems += key_problems(options, path)
+        problems += url_problems(options, path)
+        problems += number_problems(options, path)
+        problems += handling_problems(options, path)
         level = options.get("LOG_LEVEL", logging.DEBUG)
         if not (isinstance(level, int) or level in _LEVELS):
             problems.append(
@@ -135,6 +135,16 @@ class RiotAPI(ServiceStore):
             problem = _limiter_problem(limiter, f"{path}['RATE_LIMITER']")
             if problem:
                 problems.append(problem)
+        elif options.get("BASE_URL", DEFAULT_BASE_URL) == DEFAULT_BASE_URL:
+            problems.append(
+                OptionProblem(
+                    "W004",
+                    f"{path}['RATE_LIMITER']",
+                    "RATE_LIMITER is None (no limiter) against the real Riot API: every 429 counts "
+                    "against the key, and repeated 429s get it blacklisted.",
+                    "Remove RATE_LIMITER (a MemoryLimiter) or use a RedisLimiter; None is for emulators.",
+                )
+            )
         return problems
 
     @property
@@ -149,8 +159,11 @@ class RiotAPI(ServiceStore):
         info.update(
             base_url=self.base_url,
             key_identity=self._identity,
-            api_key=f"…{self._api_key[-4:]}" if len(self._api_key) > 12 else "…",
+            api_key=self.client.secret.hint() if self.client.secret is not None else "…",
             timeout=self.timeout,
+            deadline=self.client.deadline,
+            max_response_size=self.client.max_response_size,
+            max_retry_after=self.client.retry_after.cap,
             limiter=type(self.limiter).__name__ if self.limiter is not None else "off",
         )
         return info
@@ -185,127 +198,29 @@ class RiotAPI(ServiceStore):
                 self.url_for(token)
             raise NotFindable(f"{token.method} is a {endpoint.http_method if endpoint else '?'} operation, not {verb}")
         url = full_url(self.url_for(token), encode_query(token.queries) if token.queries else None)
-        content = orjson.dumps(body) if body is not None else None
-        method = token.method
-        server = token.server
-        attempts: dict[int, int] = {}
-        while True:
-            started = time.perf_counter()
-            try:
-                answer = await self._send(session, verb, url, content, server, method)
-            except TIMEOUT_ERRORS as exc:
-                failure: BaseException = Timeout(
-                    f"no answer from Riot: {type(exc).__name__}", status=TIMEOUT_STATUS, method=method
-                )
-                await self._retry_or_raise(TIMEOUT_STATUS, None, attempts, failure, verb, server, method, started)
-                continue
-            except TRANSPORT_ERRORS as exc:
-                failure = ServerError(f"connection failed: {type(exc).__name__}", status=502, method=method)
-                await self._retry_or_raise(TIMEOUT_STATUS, None, attempts, failure, verb, server, method, started)
-                continue
-            status = answer.status
-            self._log(verb, server, method, status, started)
-            if status < 300:
-                if not answer.content:
-                    return None
-                try:
-                    return orjson.loads(answer.content)
-                except orjson.JSONDecodeError:
-                    failure = ServerError("Riot answered malformed JSON", status=500, method=method)
-                    await self._retry_or_raise(500, None, attempts, failure, verb, server, method, started)
-                    continue
-            failure = error_for_status(status, _riot_message(answer), method=method)
-            if status == 404:
-                raise failure
-            retry_after = _retry_after(answer.headers) if status in (429, 503) else None
-            if retry_after is not None and isinstance(failure, RateLimited):
-                failure.retry_after = retry_after
-            await self._retry_or_raise(status, retry_after, attempts, failure, verb, server, method, started)
-
-    async def _send(
-        self,
-        session: httpx.AsyncClient | None,
-        verb: str,
-        url: str,
-        content: bytes | None,
-        server: str,
-        method: str,
-    ) -> Answer:
-        headers = self._headers
-        if content is not None:
-            headers = [*headers, (b"Content-Type", b"application/json")]
-        limiter = self.limiter
-        if limiter is None:
-            return await self._request(session, verb, url, content, headers)
-        async with limiter.slot(self._identity, server, method) as slot:
-            answer = await self._request(session, verb, url, content, headers)
-            await slot.record(answer.status, answer.headers)
-            return answer
-
-    async def _request(
-        self,
-        session: httpx.AsyncClient | None,
-        verb: str,
-        url: str,
-        content: bytes | None,
-        headers: list[tuple[bytes, bytes]],
-    ) -> Answer:
-        if session is not None:
-            return await send_with_session(session, verb, url, headers, content)
-        shard = await self._clients.acquire()
-        try:
-            return await send(shard.client, verb, url, headers, content, self.timeout)
-        finally:
-            self._clients.release(shard)
-
-    async def _retry_or_raise(
-        self,
-        status: int,
-        retry_after: float | None,
-        attempts: dict[int, int],
-        failure: BaseException,
-        verb: str,
-        server: str,
-        method: str,
-        started: float,
-    ) -> None:
-        strategy = strategy_for(self.strategies, status)
-        attempt = attempts.get(status, 0)
-        if attempt >= strategy.retries:
-            raise failure
-        attempts[status] = attempt + 1
-        delay = strategy.delay(attempt)
-        if retry_after is not None:
-            delay = max(delay, retry_after)
-        logger.warning(
-            "%s %s %s: %s; retry %d/%d in %.2f s",
+        return await self.client.request(
             verb,
-            server,
-            method,
-            failure,
-            attempt + 1,
-            strategy.retries,
-            delay,
+            url,
+            server=token.server,
+            method=token.method,
+            content=orjson.dumps(body) if body is not None else None,
+            returns=endpoint.returns,
+            session=session,
         )
-        if delay:
-            await asyncio.sleep(delay)
-
-    def _log(self, verb: str, server: str, method: str, status: int, started: float) -> None:
-        if logger.isEnabledFor(self.log_level):
-            logger.log(
-                self.log_level,
-                "%s %s %s %d %.0f ms",
-                verb,
-                server,
-                method,
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
 
     async def aclose(self) -> None:
-        await self._clients.aclose()
-        if self.limiter is not None and hasattr(self.limiter, "aclose"):
-            await self.limiter.aclose()
+        await self.client.aclose()
+
+
+def _checked_and_masked(options: Mapping[str, Any], context: StoreContext) -> tuple[dict[str, Any], str | None]:
+    """A copy of ``options`` with the key wrapped in a Secret, and the first error, if any."""
+    errors = [p for p in RiotAPI.option_problems(options, context.path, context.game) if p.check_id[0] == "E"]
+    masked = dict(options)
+    if errors:
+        masked.pop("API_KEY", None)
+        return masked, f"{errors[0].key}: {errors[0].message} {errors[0].hint}"
+    masked["API_KEY"] = Secret(options["API_KEY"])
+    return masked, None
 
 
 def _limiter_problem(config: Any, path: str) -> OptionProblem | None:
@@ -324,20 +239,3 @@ def _limiter_problem(config: Any, path: str) -> OptionProblem | None:
             'e.g. {"BACKEND": "pyot_django.limiters.RedisLimiter", "LOCATION": "redis://127.0.0.1:6379/2"}',
         )
     return None
-
-
-def _retry_after(headers: dict[str, str]) -> float | None:
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
-def _riot_message(answer: Answer) -> str:
-    try:
-        return str(orjson.loads(answer.content)["status"]["message"])
-    except (orjson.JSONDecodeError, KeyError, TypeError):
-        return f"HTTP {answer.status}"

@@ -41,8 +41,9 @@ from urllib.parse import parse_qs
 import orjson
 
 from pyot_django.riot import ROUTING_VALUES, Endpoint
+from pyot_django.testing import playback
 from pyot_django.testing.config import EmulatorConfig
-from pyot_django.testing.faults import Action, Faults
+from pyot_django.testing.faults import PAYLOAD_FAULTS, Action, Faults
 from pyot_django.testing.ratelimits import RateLimiter
 from pyot_django.testing.router import Router
 from pyot_django.testing.rules import RSO_OPERATIONS, SERVED_ON, check_request
@@ -245,9 +246,9 @@ class Emulator:
         if latency:
             await asyncio.sleep(latency)
         if action is not None:
-            if action.fault == "malformed":
+            if action.fault in PAYLOAD_FAULTS:
                 args = (send, server, endpoint, params, query, body, key, headers)
-                return await self._data(*args, malformed=True)
+                return await self._data(*args, fault=action, receive=receive)
             if action.fault is not None or action.status != 200 or action.has_body:
                 return await self._act(send, receive, server, operation, action, headers)
         await self._data(send, server, endpoint, params, query, body, key, headers)
@@ -262,7 +263,8 @@ class Emulator:
         body: object | None,
         key: str,
         headers: Headers,
-        malformed: bool = False,
+        fault: Action | None = None,
+        receive: Receive | None = None,
     ) -> None:
         operation = endpoint.operation_id
         if any(is_not_found_value(value) for value in params.values()):
@@ -274,11 +276,35 @@ class Emulator:
         except Exception:
             logger.exception("emulator data for %s failed", operation)
             return await self._answer(send, server, operation, 500, _error_body(500), headers)
-        if malformed:
-            # Cut inside the document (and drop one byte at least) so it can never parse.
-            payload = payload[: max(len(payload) // 2, 1) - 1] or b"{"
-            return await self._answer(send, server, operation, 200, payload, headers, fault="malformed")
+        if fault is not None:
+            return await self._play(send, receive, server, operation, fault, playback.body_for(fault, payload), headers)
         await self._answer(send, server, operation, 200, payload, headers)
+
+    async def _play(
+        self,
+        send: Send,
+        receive: Receive | None,
+        server: str,
+        operation: str,
+        action: Action,
+        body: bytes,
+        headers: Headers,
+    ) -> None:
+        """A payload fault (``faults.PAYLOAD_FAULTS``) with its body already shaped."""
+        kind = action.fault
+        if kind in ("malformed", "wrong_type"):
+            return await self._answer(send, server, operation, 200, body, headers, fault=kind)
+        with self._lock:
+            self._stats.record(server, operation, 0 if kind == "reset_body" else 200, fault=kind)
+        cap = self.config.timeout_cap
+        if kind == "reset_body":
+            return await playback.reset_mid_body(send, headers, body)
+        if kind == "drip_body":
+            assert receive is not None
+            return await playback.drip_body(send, receive, headers, body, action.interval, cap)
+        if not await playback.drip_head(send, headers, body, action.interval, cap):
+            message = "drip_headers needs uvicorn (the raw connection)"
+            await self._send(send, 501, _error_body(501, message), headers)
 
     async def _act(
         self, send: Send, receive: Receive, server: str, operation: str, action: Action, headers: Headers
@@ -296,6 +322,13 @@ class Emulator:
             headers = [_JSON, (b"content-length", b"4096")]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             return
+        if action.fault in ("empty", "null"):
+            empty = b"" if action.fault == "empty" else b"null"
+            return await self._answer(send, server, operation, 200, empty, headers, fault=action.fault)
+        if action.fault == "oversized":
+            with self._lock:
+                self._stats.record(server, operation, 200, fault="oversized")
+            return await playback.oversized(send, receive, headers, action, self.config.timeout_cap)
         status = action.status
         extra = list(headers)
         limit_type = None
@@ -303,9 +336,12 @@ class Emulator:
             limit_type = action.limit_type
             if limit_type:
                 extra.append((b"x-rate-limit-type", limit_type.encode()))
-            if action.retry_after is not None:
-                extra.append((b"retry-after", str(action.retry_after).encode()))
-        body = orjson.dumps(action.body) if action.has_body else _error_body(status)
+        if action.retry_after is not None:  # on any status: Riot sends it on 503 too
+            extra.append((b"retry-after", action.retry_after.encode("latin-1")))
+        if action.raw is not None:
+            body = action.raw
+        else:
+            body = orjson.dumps(action.body) if action.has_body else _error_body(status)
         await self._answer(send, server, operation, status, body, extra, limit_type=limit_type)
 
     async def _refuse(

@@ -73,7 +73,7 @@ class EmulatorConfig:
     error_rate: float = 0.0  # a 5xx chosen among error_statuses
     error_statuses: tuple[int, ...] = (500, 502, 503, 504)
     service_429_rate: float = 0.0
-    service_429_retry_after: int | None = 1  # None: a 429 without Retry-After
+    service_429_retry_after: int | float | str | None = 1  # sent verbatim; None: a 429 without Retry-After
     service_429_type: str = "service"  # e.g. "unknownType" to mimic Riot's newer values
     timeout_rate: float = 0.0  # no answer until the client gives up (or timeout_cap)
     malformed_rate: float = 0.0  # 200 with a truncated JSON body

@@ -8,11 +8,17 @@ In a ``conftest.py``::
         riot_emulator.emulator.script("summoner-v4.getByPUUID", [503, 200])
         ...  # point the RiotAPI store's BASE_URL at riot_emulator.base_url
 
+    def test_a_dripping_upstream(riot_emulator):
+        riot_emulator.emulator.script("*", [{"fault": "drip_body", "interval": 1.5, "times": 3}])
+        ...  # every hostile answer is listed in pyot_django.testing.faults
+
+
 ``riot_emulator_server`` (session) serves one emulator for the whole run, built from
-``riot_emulator_config`` (session; override it in a conftest, e.g. to return
-``EmulatorConfig(strict=True)`` for Riot's 400/401/404 on malformed ids, unserved routing values
-and RSO calls without a token); ``riot_emulator`` (function) hands it over with stats, windows,
-scripts and config reset to that config.
+``riot_emulator_config`` (session; defaults to ``EmulatorConfig()``, which is strict like Riot:
+400/401/404 on malformed ids, unserved routing values and RSO calls without a Bearer token;
+override it in a conftest or a test module to return ``EmulatorConfig(strict=False)`` for the
+lenient mode that invents data for any id); ``riot_emulator`` (function) hands it over with stats,
+windows, scripts and config reset to that config.
 """
 
 from __future__ import annotations

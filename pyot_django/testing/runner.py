@@ -28,6 +28,7 @@ from pyot_django.testing.config import EmulatorConfig
 __all__ = [
     "EmulatorProcess",
     "RunningEmulator",
+    "ServedAt",
     "add_arguments",
     "config_from_arguments",
     "main",
@@ -37,11 +38,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class RunningEmulator:
-    """An emulator answering on ``url``; ``base_url`` is the RiotAPI store's ``BASE_URL`` form."""
+class ServedAt:
+    """Something answering HTTP on ``host:port``: its ``url``, and the RiotAPI store's ``BASE_URL``."""
 
-    emulator: Emulator
     host: str
     port: int
 
@@ -52,6 +51,15 @@ class RunningEmulator:
     @property
     def base_url(self) -> str:
         return f"{self.url}/{{server}}"
+
+
+@dataclass(frozen=True)
+class RunningEmulator(ServedAt):
+    """An emulator answering on ``url``; ``base_url`` is the RiotAPI store's ``BASE_URL`` form."""
+
+    emulator: Emulator
+    host: str
+    port: int
 
 
 class _DropResetNoise(logging.Filter):
@@ -157,21 +165,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 # -- separate process -------------------------------------------------------------------------
 
 
-class EmulatorProcess:
+class EmulatorProcess(ServedAt):
     """An emulator in its own OS process; steer it over HTTP (``/_emulator/config``, ``/stats``)."""
 
     def __init__(self, process: subprocess.Popen[bytes], host: str, port: int) -> None:
         self.process = process
         self.host = host
         self.port = port
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.url}/{{server}}"
 
     def stats(self) -> dict[str, Any]:
         return httpx.get(f"{self.url}/_emulator/stats").json()
@@ -181,6 +181,14 @@ class EmulatorProcess:
 
     def reset(self, *, config: bool = False) -> None:
         httpx.post(f"{self.url}/_emulator/reset", json={"config": config}).raise_for_status()
+
+    def script(self, operation: str, responses: list[Any]) -> dict[str, int]:
+        """Queue answers as ``Emulator.script`` does (see ``faults``); returns the pending counts."""
+        body = {"operation": operation, "responses": responses}
+        response = httpx.post(f"{self.url}/_emulator/script", json=body)
+        if response.status_code == 400:
+            raise ValueError(response.json()["status"]["message"])
+        return response.raise_for_status().json()["scripts_pending"]
 
     def stop(self) -> None:
         if self.process.poll() is None:

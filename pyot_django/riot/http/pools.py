@@ -1,5 +1,7 @@
 """HTTP connection pools per event loop: sharded for throughput, closed with their loop.
 
+Used by :class:`pyot_django.riot.http.HttpClient` (one ``LoopClients`` per client).
+
 Under ASGI the loop lives as long as the server, so every request reuses the
 same connections. ``async_to_sync`` runs each call in a fresh ``asyncio.run``
 loop: the clients made for such a loop are closed by an async generator's

@@ -1,0 +1,63 @@
+"""``Secret``: an API key that cannot be printed, logged or rendered by accident.
+
+Django's technical 500 page, its error mails and error trackers render the locals
+of every frame of a traceback with ``repr()``. The key therefore lives in one
+object whose ``repr``/``str`` are masked, and the raw bytes are produced only as an
+argument expression of the transport call (:meth:`header_list`), so no frame of
+the project ever holds them in a local.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+__all__ = ["Secret", "key_identity", "key_problem"]
+
+
+def key_identity(api_key: str) -> str:
+    """A short, non-reversible name for an API key (8 hex digits of BLAKE2b)."""
+    return hashlib.blake2b(api_key.encode(), digest_size=4, person=b"pyot-key").hexdigest()
+
+
+def key_problem(api_key: object) -> str | None:
+    """Why ``api_key`` cannot be sent as a header value, or None.
+
+    Whitespace around a key (a trailing newline from a secrets file) would make the
+    header malformed: h11 then refuses it with an error message quoting the key.
+    """
+    if not isinstance(api_key, str) or not api_key.strip():
+        return "must be a non-empty string"
+    if api_key != api_key.strip():
+        return "has whitespace around it (a trailing newline from a file or an env var?)"
+    if any(not char.isprintable() or char.isspace() for char in api_key):
+        return "contains whitespace or control characters"
+    return None
+
+
+class Secret:
+    """Holds an API key; shows only its identity. Stripped defensively when built."""
+
+    __slots__ = ("_value", "identity")
+
+    def __init__(self, value: str) -> None:
+        value = value.strip()
+        self._value = value.encode("latin-1", "replace")
+        self.identity = key_identity(value)
+
+    def header_list(
+        self, extra: tuple[tuple[bytes, bytes], ...] = (), name: bytes = b"X-Riot-Token"
+    ) -> list[tuple[bytes, bytes]]:
+        """The request's headers with the key; call it inside the transport call's arguments."""
+        return [(name, self._value), *extra]
+
+    def hint(self) -> str:
+        """The last 4 characters, for an operator's page (only when the key is long enough)."""
+        return f"…{self._value[-4:].decode('latin-1')}" if len(self._value) > 12 else "…"
+
+    def __repr__(self) -> str:
+        return f"<Secret key={self.identity}>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> object:  # never pickled into a cache or a task message
+        raise TypeError("a Secret cannot be pickled")
