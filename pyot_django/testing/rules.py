@@ -4,9 +4,8 @@ Written from the public Riot API reference (``x-platforms-available``, ``securit
 enums and documented ranges); ``tests/reference/test_emulator_rules.py`` compares this module with
 the reference, so it cannot drift silently. The reference itself is never read at runtime.
 
-The catalogue's routing *kinds* (platform / regional / val-platform) are what a client may send;
-these are what Riot actually serves, which is narrower (account-v1 is not on ``sea``, tournaments
-only on ``americas``) and sometimes wider (``pbe1``, ``apac``, ``esports``).
+``SERVED_ON`` (the routing values Riot answers each operation on) is built from
+``pyot_django.riot.served_on``, the table the RiotAPI store's ``check_server`` uses too.
 """
 
 from __future__ import annotations
@@ -16,66 +15,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from pyot_django.riot import ENDPOINTS, Endpoint
+from pyot_django.riot.served_on import RSO_OPERATIONS, served_on
 
 __all__ = ["RSO_OPERATIONS", "SERVED_ON", "check_request"]
 
-_PLATFORMS = ("br1", "eun1", "euw1", "jp1", "kr", "la1", "la2", "me1", "na1", "oc1", "ru", "sg2", "tr1", "tw2", "vn2")
-_WITH_PBE = (*_PLATFORMS, "pbe1")
-_REGIONS = ("americas", "asia", "europe", "sea")
-_ACCOUNT_REGIONS = ("americas", "asia", "europe")
-_LOR_REGIONS = ("americas", "europe", "sea")
-_VAL_ALL = ("ap", "br", "esports", "eu", "kr", "latam", "na")
-_VAL_SHARDS = ("ap", "br", "eu", "kr", "latam", "na")
-
-# Routing values per family, with the exceptions per operation below.
-_BY_FAMILY: dict[str, tuple[str, ...]] = {
-    "account-v1": _ACCOUNT_REGIONS,
-    "lol-challenges-v1": _WITH_PBE,
-    "lol-rso-match-v1": _REGIONS,
-    "lol-status-v4": tuple(p for p in _WITH_PBE if p != "tw2"),
-    "lor-deck-v1": _LOR_REGIONS,
-    "lor-inventory-v1": _LOR_REGIONS,
-    "lor-match-v1": ("americas", "apac", "europe", "sea"),
-    "lor-ranked-v1": _LOR_REGIONS,
-    "lor-status-v1": _LOR_REGIONS,
-    "match-v5": _REGIONS,
-    "riftbound-content-v1": _ACCOUNT_REGIONS,
-    "tft-match-v1": ("americas", "asia", "esports", "esportseu", "europe", "sea"),
-    "tft-status-v1": _WITH_PBE,
-    "tournament-stub-v5": ("americas",),
-    "tournament-v5": ("americas",),
-    "val-console-match-v1": ("ap", "br", "eu", "latam", "na"),
-    "val-console-ranked-v1": ("ap", "eu", "na"),
-    "val-content-v1": _VAL_ALL,
-    "val-match-v1": _VAL_ALL,
-    "val-ranked-v1": _VAL_SHARDS,
-    "val-status-v1": _VAL_SHARDS,
-}
-
-
-def _served_on(endpoint: Endpoint) -> frozenset[str]:
-    values = _BY_FAMILY.get(endpoint.family)
-    if values is None:  # every other platform-routed LoL/TFT family: the 15 platforms
-        values = _PLATFORMS
-    return frozenset(values)
-
-
-SERVED_ON: Mapping[str, frozenset[str]] = MappingProxyType({op: _served_on(ep) for op, ep in ENDPOINTS.items()})
-
-# Operations the reference marks ``security: rso``: they need the player's RSO access token.
-RSO_OPERATIONS = frozenset(
-    {
-        "account-v1.getByAccessToken",
-        "lol-rso-match-v1.getMatchIds",
-        "lol-rso-match-v1.getMatch",
-        "lol-rso-match-v1.getTimeline",
-        "lor-deck-v1.getDecks",
-        "lor-deck-v1.createDeck",
-        "lor-inventory-v1.getCards",
-        "summoner-v4.getByAccessToken",
-        "tft-summoner-v1.getByAccessToken",
-    }
-)
+# The table itself lives with the client (riot/served_on.py): one source for both sides.
+SERVED_ON: Mapping[str, frozenset[str]] = MappingProxyType({op: served_on(ep) for op, ep in ENDPOINTS.items()})
 
 _TIERS_LOW = ("DIAMOND", "EMERALD", "PLATINUM", "GOLD", "SILVER", "BRONZE", "IRON")
 _DIVISIONS = ("I", "II", "III", "IV")
