@@ -46,6 +46,21 @@ def riot_emulator_server(riot_emulator_config: EmulatorConfig) -> Iterator[Runni
 
 
 @pytest.fixture
-def riot_emulator(riot_emulator_server: RunningEmulator) -> Iterator[RunningEmulator]:
-    riot_emulator_server.emulator.reset(config=True)
+def riot_emulator(
+    riot_emulator_server: RunningEmulator, riot_emulator_config: EmulatorConfig
+) -> Iterator[RunningEmulator]:
+    emulator = riot_emulator_server.emulator
+    emulator.reset(config=True)
+    # The server is shared by the session: a module that overrides riot_emulator_config (e.g. the
+    # lenient mode) gets its config applied here, for its tests only.
+    if riot_emulator_config != emulator.config:
+        emulator.configure(**_changes(emulator.config, riot_emulator_config))
     yield riot_emulator_server
+
+
+def _changes(current: EmulatorConfig, wanted: EmulatorConfig) -> dict[str, object]:
+    return {
+        name: getattr(wanted, name)
+        for name in current.__dataclass_fields__
+        if getattr(wanted, name) != getattr(current, name)
+    }
