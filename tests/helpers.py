@@ -48,3 +48,16 @@ def make_pipeline(*stores: dict[str, Any], name: str = "lol") -> Pipeline:
 
 def summoner_token(puuid: str = "p1", server: str = "na1") -> PipelineToken:
     return PipelineToken("lol", server, "summoner-v4.getByPUUID", {"id": puuid}, {})
+
+
+def puuid(name: str = "p1") -> str:
+    """A PUUID of Riot's shape (78 chars of [A-Za-z0-9_-]) that still reads as ``name``: the
+    emulator, strict like Riot by default, answers 400 to anything shorter."""
+    if len(name) > 78:
+        raise ValueError("a PUUID has 78 characters")
+    return name + "_" * (78 - len(name))
+
+
+def match_id(game_id: int = 1, platform: str = "NA1") -> str:
+    """A match id of Riot's shape, ``PLATFORM_gameId`` (served on the platform's region)."""
+    return f"{platform.upper()}_{game_id}"

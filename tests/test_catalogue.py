@@ -180,8 +180,23 @@ def test_unknown_game() -> None:
 
 
 def test_routing_values() -> None:
-    assert PLATFORMS == ("br1", "eun1", "euw1", "jp1", "kr", "la1", "la2", "me1", "na1", "oc1", "ru", "sg2",
-                         "tr1", "tw2", "vn2")
+    assert PLATFORMS == (
+        "br1",
+        "eun1",
+        "euw1",
+        "jp1",
+        "kr",
+        "la1",
+        "la2",
+        "me1",
+        "na1",
+        "oc1",
+        "ru",
+        "sg2",
+        "tr1",
+        "tw2",
+        "vn2",
+    )
     assert REGIONS == ("americas", "asia", "europe", "sea")
     assert VAL_PLATFORMS == ("ap", "br", "eu", "kr", "latam", "na", "esports")
 
@@ -226,7 +241,11 @@ def test_check_server_ignores_case_and_returns_lower_case(server: str, lower: st
             "americas",
             r"summoner-v4\.getByPUUID is routed by platform, served on br1, .*'americas' is a regional value",
         ),
-        ("match-v5.getMatch", "na1", r"match-v5\.getMatch is routed by regional, served on americas.*'na1' is a platform value"),
+        (
+            "match-v5.getMatch",
+            "na1",
+            r"match-v5\.getMatch is routed by regional, served on americas.*'na1' is a platform value",
+        ),
         ("val-content-v1.getContent", "na1", r"routed by VALORANT platform, .*'na1' is a platform value"),
         ("account-v1.getByRiotId", "sea", r"served on americas, asia, europe; Riot does not serve it on 'sea'"),
         ("tournament-v5.getTournamentCode", "europe", r"served on americas; Riot does not serve it on 'europe'"),

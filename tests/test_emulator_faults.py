@@ -10,10 +10,11 @@ import pytest
 
 from pyot_django.testing import RunningEmulator, serve_emulator
 from pyot_django.testing.faults import parse_action
+from tests.helpers import puuid
 from tests.hostile_server import HostileServer, closed_port
 
 KEY = {"X-Riot-Token": "RGAPI-test"}
-SUMMONER = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
+SUMMONER = f"/na1/lol/summoner/v4/summoners/by-puuid/{puuid('p-1')}"  # Riot's 78-char shape
 MATCH = "/americas/lol/match/v5/matches/NA1_1"
 
 

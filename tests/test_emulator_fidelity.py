@@ -6,6 +6,7 @@ The reference-reading half (schemas, real captures) is tests/reference/test_emul
 
 from __future__ import annotations
 
+import argparse
 import collections
 import re
 import time
@@ -181,7 +182,7 @@ def test_tft_skill_tree_and_current_game_version() -> None:
 
 @pytest.fixture
 def strict(emu: RunningEmulator) -> Iterator[httpx.Client]:
-    emu.emulator.configure(strict=True)
+    assert emu.emulator.config.strict  # the default: like Riot
     with httpx.Client(base_url=emu.url, timeout=10) as client:
         yield client
 
@@ -306,8 +307,22 @@ def test_method_limits_stay_configurable(emu: RunningEmulator, strict: httpx.Cli
     assert strict.get(f"/americas{ACCOUNT}", headers=KEY).headers["x-method-rate-limit"] == "50:10"
 
 
+def test_strict_is_the_default_everywhere() -> None:
+    """A user's emulator refuses what Riot refuses unless asked not to (``--lenient``)."""
+    from pyot_django.testing import EmulatorConfig
+    from pyot_django.testing.runner import add_arguments, config_from_arguments
+
+    assert EmulatorConfig().strict
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert config_from_arguments(vars(parser.parse_args([]))).strict
+    assert not config_from_arguments(vars(parser.parse_args(["--lenient"]))).strict
+
+
 def test_lenient_mode_serves_made_up_ids(emu: RunningEmulator, http: httpx.Client) -> None:
-    """``strict=False`` (the default) keeps suites built on made-up ids working."""
+    """``strict=False``, the lenient mode, keeps suites built on made-up ids working."""
+    assert http.get("/na1/lol/summoner/v4/summoners/by-puuid/p-1", headers=KEY).status_code == 400
+    emu.emulator.configure(strict=False)
     assert http.get("/na1/lol/summoner/v4/summoners/by-puuid/p-1", headers=KEY).status_code == 200
     assert http.get("/na1/lol/summoner/v4/summoners/me", headers=KEY).status_code == 200
     assert QUEUES[1700][1] == "CHERRY"

@@ -8,9 +8,10 @@ import httpx
 
 from pyot_django.testing import EmulatorConfig, RunningEmulator
 from pyot_django.testing.ratelimits import RateLimiter
+from tests.helpers import puuid
 
 KEY = {"X-Riot-Token": "RGAPI-test"}
-SUMMONER = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
+SUMMONER = f"/na1/lol/summoner/v4/summoners/by-puuid/{puuid('p-1')}"  # Riot's 78-char shape
 MATCH = "/americas/lol/match/v5/matches/NA1_1"
 
 
