@@ -4,7 +4,7 @@ A routing *kind* (platform / regional / VALORANT shard, ``routing.py``) says wha
 an operation takes; Riot actually serves a narrower set (account-v1 is not on ``sea``,
 tournaments only on ``americas``) and sometimes a wider one (``pbe1``, ``apac``, ``esports``).
 Written from the public Riot API reference (``x-platforms-available``, ``x-route-enum``);
-``tests/reference/test_emulator_rules.py`` compares it with the reference so it cannot drift.
+``tests/reference/test_emulator_fidelity.py`` compares it with the reference so it cannot drift.
 ``RSO_OPERATIONS`` are the operations that also need the player's RSO Bearer token.
 One table for both sides: the RiotAPI store's ``check_server`` refuses what the emulator
 (``testing/rules.py``) would answer 400 to.

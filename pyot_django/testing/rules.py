@@ -1,7 +1,7 @@
 """What Riot accepts, per operation: routing values, RSO auth, and the rules ids and values obey.
 
 Written from the public Riot API reference (``x-platforms-available``, ``security``, parameter
-enums and documented ranges); ``tests/reference/test_emulator_rules.py`` compares this module with
+enums and documented ranges); ``tests/reference/test_emulator_fidelity.py`` compares this module with
 the reference, so it cannot drift silently. The reference itself is never read at runtime.
 
 ``SERVED_ON`` (the routing values Riot answers each operation on) is built from

@@ -19,7 +19,8 @@ import httpx
 import jsonschema
 import pytest
 
-from pyot_django.riot import ENDPOINTS
+from pyot_django.exceptions import RoutingError
+from pyot_django.riot import ENDPOINTS, check_server
 from pyot_django.testing import RunningEmulator
 from pyot_django.testing.rules import ENUMS, RSO_OPERATIONS, SERVED_ON
 from tests.emulator_requests import STRICT_REQUESTS, headers_for, puuid_of
@@ -258,6 +259,20 @@ def test_same_id_timeline_sizes_are_realistic(strict_emu: RunningEmulator, refer
 def test_served_on_is_the_references_platforms_available(openapi: dict) -> None:
     for operation, _, item, _op in _operations(openapi):
         assert SERVED_ON[operation] == frozenset(item["x-platforms-available"]), operation
+
+
+def test_the_client_accepts_exactly_the_references_platforms(openapi: dict) -> None:
+    """check_server (the RiotAPI store's and Pipeline.token's check) lets through every value the
+    reference lists for an operation, in any case, and nothing else of Riot's routing values."""
+    every_value = {value for _, _, item, _ in _operations(openapi) for value in item["x-platforms-available"]}
+    for operation, _, item, _op in _operations(openapi):
+        listed = set(item["x-platforms-available"])
+        for value in every_value:
+            if value in listed:
+                assert check_server(ENDPOINTS[operation], value.upper()) == value, (operation, value)
+            else:
+                with pytest.raises(RoutingError):
+                    check_server(ENDPOINTS[operation], value)
 
 
 def test_rso_operations_are_the_references(openapi: dict) -> None:
