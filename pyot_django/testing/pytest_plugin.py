@@ -35,7 +35,8 @@ __all__ = ["riot_emulator", "riot_emulator_config", "riot_emulator_server"]
 
 @pytest.fixture(scope="session")
 def riot_emulator_config() -> EmulatorConfig:
-    """The session emulator's initial config (override the fixture to change it)."""
+    """The emulator's config: strict like Riot. Override the fixture (session scope) in a conftest
+    or a test module to change it, e.g. ``EmulatorConfig(strict=False)`` for the lenient mode."""
     return EmulatorConfig()
 
 
