@@ -21,7 +21,12 @@ from django.views.debug import ExceptionReporter
 
 from pyot_django.exceptions import Forbidden, RiotError, ServerError, Timeout, Unauthorized
 from pyot_django.pipeline import pipelines
-from tests.helpers import API_KEY, OTHER_API_KEY, riot_store
+from tests.helpers import (
+    API_KEY,
+    OTHER_API_KEY,
+    lenient_riot_emulator_config,  # noqa: F401  lenient: about the key never showing in reports; its made-up ids ("leak-probe", "nl") are not what it tests
+    riot_store,
+)
 
 FAILURES = ["timeout", "reset", "refused", "401", "403"]
 EXPECTED = {"timeout": Timeout, "reset": ServerError, "refused": ServerError, "401": Unauthorized, "403": Forbidden}

@@ -158,7 +158,7 @@ class Pipeline(TypedFetch):
 
         endpoint = get_endpoint(self.model, method)
         token = PipelineToken(self.model, server, method, params, queries or {})
-        check_server(endpoint, server)
+        check_server(endpoint, token.server)
         build_path(endpoint, token.params)
         check_query(endpoint, token.queries)
         return token

@@ -57,6 +57,11 @@ class EmulatorConfig:
     api_keys: frozenset[str] | None = None
     # False: never answer 429 for app/method limits, but still count and send the headers.
     enforce_limits: bool = True
+    # True (the default, like Riot): refuse what Riot refuses (testing/rules.py): routing values an
+    # operation is not served on, RSO operations without a Bearer token, malformed ids and values.
+    # False, the lenient mode (for suites built on made-up ids like "p-1"): any routing value of the
+    # operation's kind and any id are served, RSO operations need only the X-Riot-Token.
+    strict: bool = True
     app_limits: Limits = DEFAULT_APP_LIMITS
     method_limits: Limits = DEFAULT_METHOD_LIMITS  # for every operation not in method_limits_by_operation
     method_limits_by_operation: Mapping[str, Limits] = field(default_factory=dict)
