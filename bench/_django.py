@@ -34,6 +34,7 @@ def setup(db: str = "sqlite") -> None:
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
             "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"},
             "redis": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL},
+            "redis_builtin": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
         },
         USE_TZ=True,
         PYOT={},

@@ -5,6 +5,9 @@ SQLite and PostgreSQL) and two payloads (a ~300-byte summoner, a ~76 KB match)
 it prints the median time of ``await pipeline.get(token)``, of the bare async
 read (``await cache.aget(key)``, ``await queryset.aget()``; for Memory a dict
 lookup plus the JSON decode that gives the caller its own copy), their ratio,
+for the Redis-backed aliases (django-redis, Django's ``RedisCache``: both read
+natively through ``redis.asyncio``) the floor of one ``redis.asyncio`` GET of the
+same stored bytes and ours divided by it,
 and the same from sync code: ``async_to_sync(pipeline.get)`` against the bare
 sync read. ``orjson.loads`` of the match bytes is printed as the floor.
 
@@ -75,6 +78,24 @@ def _time_sync(call, n: int) -> float:
     return _time_sync_pair(call, lambda: None, n)[0]
 
 
+async def _redis_get_pair(pipeline, token, store, n: int) -> tuple[float, float]:
+    """``await pipeline.get`` against the floor: one ``redis.asyncio`` GET of the same stored bytes
+    (the same Redis key, a client of its own, no decoding)."""
+    import redis.asyncio as aioredis
+
+    from pyot_django.stores.redis_async import native_redis
+
+    native = native_redis(store.alias)
+    assert native is not None, f"alias {store.alias!r} should take the native path"
+    client = aioredis.Redis.from_url(native.url)
+    key = native.make_key(store.key_for(token))
+    assert await client.get(key) is not None
+    try:
+        return await _time_async_pair(lambda: pipeline.get(token), lambda: client.get(key), n)
+    finally:
+        await client.aclose()
+
+
 def _payloads() -> dict[str, bytes]:
     from pyot_django.testing.data import generate, generate_bytes
 
@@ -124,6 +145,7 @@ def _run(db: str, only: tuple[str, ...]) -> list[dict]:
         "Memory": {"BACKEND": "pyot_django.stores.Memory"},
         "DjangoCache LocMem": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "locmem"},
         "DjangoCache django-redis": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "redis"},
+        "DjangoCache Django RedisCache": {"BACKEND": "pyot_django.stores.DjangoCache", "ALIAS": "redis_builtin"},
         f"DjangoORM {db}": {"BACKEND": "pyot_django.stores.DjangoORM"},
     }
     if db != "sqlite":
@@ -173,6 +195,9 @@ def _run(db: str, only: tuple[str, ...]) -> list[dict]:
                 return await _time_async_pair(lambda: pipeline.get(token), bare_async, n)
 
             ours, bare = asyncio.run(measure())
+            floor_get = None
+            if "Redis" in label or "redis" in label:
+                floor_get = asyncio.run(_redis_get_pair(pipeline, token, store, n))
             get_sync = async_to_sync(pipeline.get)
             n_sync = max(100, n // 3)
             via_loop = _time_sync(lambda get_sync=get_sync, token=token: get_sync(token), n_sync)
@@ -186,6 +211,11 @@ def _run(db: str, only: tuple[str, ...]) -> list[dict]:
                     "async_get_us": ours,
                     "async_bare_us": bare,
                     "async_ratio": ours / bare,
+                    **(
+                        {"redis_get_us": floor_get[1], "redis_get_ratio": floor_get[0] / floor_get[1]}
+                        if floor_get
+                        else {}
+                    ),
                     "async_to_sync_us": via_loop,
                     "sync_get_us": ours_sync,
                     "sync_bare_us": bare_sync_us,
@@ -205,6 +235,8 @@ COLUMNS = (
     ("async_get_us", "await get µs", 12, ".1f"),
     ("async_bare_us", "bare aget µs", 12, ".1f"),
     ("async_ratio", "ratio", 5, ".2f"),
+    ("redis_get_us", "redis.asyncio GET µs", 20, ".1f"),
+    ("redis_get_ratio", "÷ GET", 5, ".2f"),
     ("async_to_sync_us", "async_to_sync(get) µs", 21, ".1f"),
     ("sync_get_us", "get_sync µs", 11, ".1f"),
     ("sync_bare_us", "bare get µs", 11, ".1f"),

@@ -7,7 +7,17 @@ limiter, against one emulator process with limits enforced. Scenarios:
 - ``dev``: 1 process x 64 callers, app ``20:1,100:10``, method ``2000:10``, 400 tokens;
 - ``prod``: 1 process x 200 callers, app ``500:10,30000:600``, method ``2000:10``, 1,500 tokens;
 - ``fleet``: 4 OS processes x 50 callers sharing one ``RedisLimiter`` (Redis db 10), the
-  ``prod`` limits, 1,500 tokens split 375 per process.
+  ``prod`` limits, 1,500 tokens split 375 per process;
+- ``dev-wan`` / ``prod-wan``: ``dev`` / ``prod`` over a WAN: the emulator's ``wan_delay``
+  makes each request wait uniform 20-80 ms before it is counted and 20-80 ms before its
+  answer is recorded (so T includes the last answer's way back);
+- ``cpu``: 1 x 50 callers, 3,000 tokens, limits counted but not enforced and far above the
+  run: the client's CPU seconds (``time.process_time`` in its process while the callers
+  ran) per request.
+
+Besides efficiency, each row shows where the time went: the idle gap after each
+binding window closed until the next window's first success, and how long the last
+window's burst took (first to last success).
 
 Clients (each in its own process, ``bench/peers/driver.py``): ours is ``pipeline.get``
 through a pipeline whose only store is ``pyot_django.stores.RiotAPI`` (``MemoryLimiter``
@@ -41,7 +51,10 @@ latency or for the emulator's own processing time: every client pays those in T.
 Targets: zero application/method 429s; efficiency >= 0.98 in ``dev`` and ``prod``,
 >= 0.95 in ``fleet``.
 
-    .venv/bin/python bench/ratelimit.py [--scenario dev,prod,fleet] [--clients ours,pulsefire,pyot]
+    .venv/bin/python bench/ratelimit.py [--scenario dev,prod,fleet,dev-wan,prod-wan,cpu]
+        [--clients ours,pulsefire,pyot] [--repeat 3]   # rounds alternate the clients' order
+
+``PYOT_BENCH_RL_REDIS`` overrides the Redis of the fleet runs (default db 10 on 6379).
 
 In the fleet, Pyot 6 runs its ``RedisLimiter`` (same Redis db) and pulsefire, which has no
 Redis limiter, its own way of sharing limits: every process's ``RiotAPIRateLimiter``
@@ -57,6 +70,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import glob
+import itertools
 import json
 import math
 import os
@@ -78,7 +92,7 @@ sys.path.insert(0, str(ROOT))
 
 DRIVER = BENCH / "peers" / "driver.py"
 VENVS = BENCH / ".venvs"
-REDIS_URL = "redis://127.0.0.1:6379/10"
+REDIS_URL = os.environ.get("PYOT_BENCH_RL_REDIS", "redis://127.0.0.1:6379/10")
 REDIS_PREFIX = "pyotbench:rl"
 OPERATION = "summoner-v4.getByPUUID"
 
@@ -91,12 +105,23 @@ class Scenario:
     tokens: int
     processes: int
     callers: int  # per process
+    wan: tuple[float, float] | None = None  # the emulator's one-way delay each way (wan_delay)
+    enforce: bool = True  # False: limits counted, never enforced (the CPU scenario)
+
+    @property
+    def measures_cpu(self) -> bool:
+        return not self.enforce
 
 
+WAN = (0.02, 0.08)
 SCENARIOS = {
     "dev": Scenario("dev", "20:1,100:10", "2000:10", 400, 1, 64),
     "prod": Scenario("prod", "500:10,30000:600", "2000:10", 1500, 1, 200),
     "fleet": Scenario("fleet", "500:10,30000:600", "2000:10", 1500, 4, 50),
+    "dev-wan": Scenario("dev-wan", "20:1,100:10", "2000:10", 400, 1, 64, wan=WAN),
+    "prod-wan": Scenario("prod-wan", "500:10,30000:600", "2000:10", 1500, 1, 200, wan=WAN),
+    # Limits far above what the run sends: the clients obey the headers even when nothing is enforced.
+    "cpu": Scenario("cpu", "1000000:10,10000000:600", "1000000:10", 3000, 1, 50, enforce=False),
 }
 
 
@@ -143,6 +168,30 @@ def t_min(requests: int, app_limits: str, method_limits: str) -> float:
                 window[2], window[3] = now + window[1], 0
             window[3] += 1
     return now
+
+
+def binding_window(requests: int, app_limits: str) -> tuple[int, float] | None:
+    """The app window that bounds the run: the slowest rate among those it fills."""
+    filled = [(limit, seconds) for limit, seconds in parse_limits(app_limits) if limit < requests]
+    return min(filled, key=lambda w: (w[0] / w[1], w[1])) if filled else None
+
+
+def window_timing(successes: list[float], window: tuple[int, float]) -> tuple[list[float], float | None]:
+    """Where the time goes, from the emulator's log of successes (times of the answers).
+
+    Replays the emulator's fixed windows of ``window`` over the successes: each gap is
+    how long after a window closed the next one's first success came (a perfect,
+    zero-latency client: 0), and the last burst is how long the last window took
+    from its first to its last success (CPU and latency bound: the limiter has no say).
+    """
+    seconds = window[1]
+    starts: list[float] = []
+    for t in sorted(successes):
+        if not starts or t >= starts[-1] + seconds:
+            starts.append(t)
+    gaps = [round(b - (a + seconds), 3) for a, b in itertools.pairwise(starts)]
+    last = round(max(successes) - starts[-1], 3) if starts else None
+    return gaps, last
 
 
 # -- peers' virtual environments -----------------------------------------------------------------
@@ -210,12 +259,21 @@ class Row:
     errors: dict[str, int] = field(default_factory=dict)
     limited: dict[str, int] = field(default_factory=dict)
     wall: float | None = None
+    cpu: float | None = None  # the client processes' CPU seconds while their callers ran
+    gaps: list[float] = field(default_factory=list)  # idle time at each binding-window boundary
+    last_burst: float | None = None  # first to last success of the last binding window
     check: str = ""
     note: str = ""
 
     @property
     def efficiency(self) -> float | None:
+        if not self.t_min:
+            return None
         return self.t_min / self.wall if self.wall and self.done == self.tokens else None
+
+    @property
+    def cpu_us_per_request(self) -> float | None:
+        return self.cpu / self.done * 1e6 if self.cpu is not None and self.done else None
 
 
 def _cleanup_redis(patterns: list[str]) -> None:
@@ -240,6 +298,15 @@ def _redis_problem() -> str:
     except redis.RedisError as exc:
         return f"Redis {REDIS_URL} unreachable: {type(exc).__name__}"
     return ""
+
+
+def _redis_host_args() -> list[str]:
+    """``--redis-host/--redis-port/--redis-db`` of ``REDIS_URL`` (Pyot 6's limiter takes them apart)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(REDIS_URL)
+    db = parts.path.strip("/") or "0"
+    return ["--redis-host", parts.hostname or "127.0.0.1", "--redis-port", str(parts.port or 6379), "--redis-db", db]
 
 
 def _pulsefire_proxy(python: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -277,7 +344,8 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
     emulator.configure(
         app_limits=scenario.app_limits,
         method_limits=scenario.method_limits,
-        enforce_limits=True,
+        enforce_limits=scenario.enforce,
+        wan_delay=list(scenario.wan) if scenario.wan else 0.0,
         api_keys=[key],
         log_size=max(10_000, 4 * scenario.tokens),
     )
@@ -315,6 +383,7 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
                 redis_prefix,
                 "--pulsefire-proxy",
                 proxy_url,
+                *_redis_host_args(),
             ]
             start += count
             processes.append(
@@ -329,7 +398,7 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
             assert process.stdin is not None
             process.stdin.write("go\n")
             process.stdin.flush()
-        deadline = time.monotonic() + 3 * row.t_min + 30
+        deadline = time.monotonic() + 3 * row.t_min + 60
         results = []
         for process in processes:
             try:
@@ -360,7 +429,14 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
     row.limited = stats["rate_limited"]
     if stats["first_request_at"] is not None and stats["last_success_at"] is not None:
         row.wall = stats["last_success_at"] - stats["first_request_at"]
+    window = binding_window(scenario.tokens, scenario.app_limits) if scenario.enforce else None
+    if window is not None:
+        successes = [entry["t"] for entry in stats.get("log", []) if entry.get("status") == 200]
+        if successes:
+            row.gaps, row.last_burst = window_timing(successes, window)
     row.client_ok = sum(r["ok"] for r in results)
+    if results and len(results) == scenario.processes:
+        row.cpu = sum(r.get("cpu", 0.0) for r in results)
     for result in results:
         for name, count in result["errors"].items():
             row.errors[name] = row.errors.get(name, 0) + count
@@ -404,13 +480,16 @@ def _format(rows: list[Row]) -> str:
         "T (s)",
         "t_min (s)",
         "efficiency",
+        "window gaps (s)",
+        "last burst (s)",
         "check",
         "note",
     )
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i < 2 else "--:" for i in range(len(head))) + "|"]
     for row in rows:
         if row.done is None:
-            cells = (row.scenario, row.client, row.shape, "n/a", "n/a", "n/a", f"{row.t_min:g}", "n/a", "", row.note)
+            blank = ("n/a", "n/a", "n/a", f"{row.t_min:g}", "n/a", "", "", "")
+            cells = (row.scenario, row.client, row.shape, *blank, row.note)
         else:
             limited = "/".join(str(row.limited.get(t, 0)) for t in ("application", "method", "service"))
             errors = ", ".join(f"{k} x{v}" for k, v in row.errors.items())
@@ -426,6 +505,8 @@ def _format(rows: list[Row]) -> str:
                 wall,
                 f"{row.t_min:g}",
                 eff,
+                ", ".join(f"{gap:.2f}" for gap in row.gaps),
+                f"{row.last_burst:.2f}" if row.last_burst is not None else "",
                 row.check,
                 note,
             )
@@ -433,11 +514,51 @@ def _format(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _summary(rows: list[Row]) -> str:
+    """Per scenario and client: every run's efficiency (or CPU per request), their median, 429s."""
+    import statistics
+
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        groups.setdefault((row.scenario, row.client), []).append(row)
+    lines = [
+        "| scenario | client | runs | efficiency (each run) | median | CPU µs/request (each run) | median "
+        "| 429 app/method |",
+        "|---|---|--:|---|--:|---|--:|--:|",
+    ]
+    for (scenario, client), group in groups.items():
+        effs = [row.efficiency for row in group if row.efficiency is not None]
+        cpus = [row.cpu_us_per_request for row in group if row.cpu_us_per_request is not None]
+        limited = sum(row.limited.get("application", 0) + row.limited.get("method", 0) for row in group)
+        cells = (
+            scenario,
+            client,
+            str(len(group)),
+            ", ".join(f"{e:.3f}" for e in effs) or "n/a",
+            f"{statistics.median(effs):.3f}" if effs else "",
+            ", ".join(f"{c:.0f}" for c in cpus) if SCENARIOS[scenario].measures_cpu else "",
+            f"{statistics.median(cpus):.0f}" if cpus and SCENARIOS[scenario].measures_cpu else "",
+            str(limited),
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default="dev,prod,fleet", help="comma-separated: dev, prod, fleet")
+    parser.add_argument(
+        "--scenario",
+        default="dev,prod,fleet,dev-wan,prod-wan,cpu",
+        help=f"comma-separated: {', '.join(SCENARIOS)}",
+    )
     parser.add_argument("--clients", default="ours,pulsefire,pyot", help="comma-separated: ours, pulsefire, pyot")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds; clients alternate their order from round to round"
+    )
     args = parser.parse_args()
+    unknown_scenarios = [name for name in args.scenario.split(",") if name and name not in SCENARIOS]
+    if unknown_scenarios:
+        parser.error(f"unknown scenario(s): {', '.join(unknown_scenarios)}")
     scenarios = [SCENARIOS[name] for name in args.scenario.split(",") if name]
     clients = [name for name in args.clients.split(",") if name]
     unknown = set(clients) - {"ours", *PEERS}
@@ -457,35 +578,50 @@ def main() -> None:
         if name in clients:
             pythons[name] = ensure_venv(name)
     redis_problem = _redis_problem()
+    load = " · load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     print(
         f"# {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {platform.node()} · "
-        f"{platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · Python {platform.python_version()}",
+        f"{platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · Python {platform.python_version()}"
+        f"{load}",
         flush=True,
     )
     rows: list[Row] = []
     with serve_emulator_process() as emu:  # limits are set per run
-        for scenario in scenarios:
-            for variant in _variants(scenario, clients):
-                expected = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits)
-                shape = f"{scenario.processes}x{scenario.callers}"
-                python, problem = pythons[variant.venv]
-                if python and variant.driver_client.endswith("redis") and redis_problem:
-                    python, problem = None, redis_problem
-                if python is None:
-                    note = f"n/a: {problem}"
-                    rows.append(Row(scenario.name, variant.label, shape, expected, scenario.tokens, note=note))
-                    continue
-                row = run(emu, scenario, variant, python)
-                rows.append(row)
-                eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
-                print(
-                    f"  {scenario.name:<5} {variant.label:<26} completed {row.done}, 429s {row.limited}, "
-                    f"T {row.wall or 0:.2f} s, t_min {row.t_min:g} s, efficiency {eff} {row.note}",
-                    flush=True,
-                )
+        for round_index in range(args.repeat):
+            for scenario in scenarios:
+                variants = _variants(scenario, clients)
+                if round_index % 2:
+                    variants.reverse()
+                for variant in variants:
+                    expected = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits)
+                    if scenario.measures_cpu:
+                        expected = 0.0
+                    shape = f"{scenario.processes}x{scenario.callers}"
+                    python, problem = pythons[variant.venv]
+                    if python and variant.driver_client.endswith("redis") and redis_problem:
+                        python, problem = None, redis_problem
+                    if python is None:
+                        note = f"n/a: {problem}"
+                        rows.append(Row(scenario.name, variant.label, shape, expected, scenario.tokens, note=note))
+                        continue
+                    row = run(emu, scenario, variant, python)
+                    if scenario.measures_cpu:
+                        row.t_min = 0.0
+                    rows.append(row)
+                    eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
+                    cpu = f"{row.cpu_us_per_request:.0f}" if row.cpu_us_per_request is not None else "n/a"
+                    print(
+                        f"  {scenario.name:<8} {variant.label:<30} completed {row.done}, 429s {row.limited}, "
+                        f"T {row.wall or 0:.2f} s, t_min {row.t_min:g} s, efficiency {eff}, "
+                        f"CPU {cpu} µs/request {row.note}",
+                        flush=True,
+                    )
     print()
     print(_format(rows))
-    print(f"\nbench took {time.monotonic() - began:.0f} s")
+    print()
+    print(_summary(rows))
+    load = " (load {:.2f} {:.2f} {:.2f})".format(*os.getloadavg())
+    print(f"\nbench took {time.monotonic() - began:.0f} s{load}")
 
 
 if __name__ == "__main__":

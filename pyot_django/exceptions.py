@@ -21,6 +21,7 @@ __all__ = [
     "NotFound",
     "ParameterError",
     "PyotError",
+    "RSOTokenRequired",
     "RateLimited",
     "ResponseTooLarge",
     "RiotError",
@@ -127,6 +128,15 @@ class BadRequest(RiotError):
 
 class Unauthorized(RiotError):
     status = 401
+
+
+class RSOTokenRequired(Unauthorized):
+    """An RSO operation (the reference's ``security: rso``, e.g. ``account-v1.getByAccessToken``)
+    needs the player's ``Authorization: Bearer`` token, which the RiotAPI store does not send
+    yet; raised before any request, so no quota is spent on a certain 401."""
+
+    def _headline(self) -> str:
+        return "Not sent"
 
 
 class Forbidden(RiotError):

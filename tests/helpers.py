@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import Any
 
+import pytest
+
 from pyot_django.pipeline import Pipeline, PipelineToken, build_pipelines
+from pyot_django.testing import EmulatorConfig
 
 FAKE = "tests.fakes.FakeService"
 
@@ -62,3 +66,25 @@ def port_open(port: int) -> bool:
     """Whether something accepts connections on this loopback port."""
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def puuid(name: str = "p1") -> str:
+    """A PUUID of Riot's shape (78 chars of [A-Za-z0-9_-]) that still reads as ``name``: the
+    emulator, strict like Riot by default, answers 400 to anything shorter."""
+    if len(name) > 78:
+        raise ValueError("a PUUID has 78 characters")
+    return re.sub(r"[^A-Za-z0-9_-]", "-", name).ljust(78, "_")
+
+
+def match_id(game_id: int = 1, platform: str = "NA1") -> str:
+    """A match id of Riot's shape, ``PLATFORM_gameId`` (served on the platform's region)."""
+    return f"{platform.upper()}_{game_id}"
+
+
+@pytest.fixture(scope="session", name="riot_emulator_config")
+def lenient_riot_emulator_config() -> EmulatorConfig:
+    """The emulator's lenient mode, for a module that imports this fixture (with its reason):
+    any id and routing value of the operation's kind is served, as before strict became the
+    default. For suites about something other than Riot's id rules (faults, deadlines, secrets)
+    whose made-up ids (``"x"``, ``"p-1"``) are not what they test."""
+    return EmulatorConfig(strict=False)

@@ -180,19 +180,57 @@ def test_unknown_game() -> None:
 
 
 def test_routing_values() -> None:
-    assert PLATFORMS == ("br1", "eun1", "euw1", "jp1", "kr", "la1", "la2", "me1", "na1", "oc1", "ru", "sg2",
-                         "tr1", "tw2", "vn2")
+    assert PLATFORMS == (
+        "br1",
+        "eun1",
+        "euw1",
+        "jp1",
+        "kr",
+        "la1",
+        "la2",
+        "me1",
+        "na1",
+        "oc1",
+        "ru",
+        "sg2",
+        "tr1",
+        "tw2",
+        "vn2",
+    )
     assert REGIONS == ("americas", "asia", "europe", "sea")
     assert VAL_PLATFORMS == ("ap", "br", "eu", "kr", "latam", "na", "esports")
 
 
 def test_check_server_accepts_its_kind() -> None:
     for platform in PLATFORMS:
-        check_server(ENDPOINTS["summoner-v4.getByPUUID"], platform)
+        assert check_server(ENDPOINTS["summoner-v4.getByPUUID"], platform) == platform
     for region in REGIONS:
-        check_server(ENDPOINTS["match-v5.getMatch"], region)
+        assert check_server(ENDPOINTS["match-v5.getMatch"], region) == region
     for shard in VAL_PLATFORMS:
-        check_server(ENDPOINTS["val-content-v1.getContent"], shard)
+        assert check_server(ENDPOINTS["val-content-v1.getContent"], shard) == shard
+
+
+@pytest.mark.parametrize(
+    ("operation", "server"),
+    [
+        ("lol-status-v4.getPlatformData", "pbe1"),
+        ("lol-challenges-v1.getAllChallengeConfigs", "pbe1"),
+        ("tft-status-v1.getPlatformData", "pbe1"),
+        ("lor-match-v1.getMatch", "apac"),
+        ("tft-match-v1.getMatch", "esports"),
+        ("tft-match-v1.getMatch", "esportseu"),
+    ],
+)
+def test_check_server_accepts_what_riot_serves_beyond_the_kind(operation: str, server: str) -> None:
+    """The emulator answers these (testing/rules.SERVED_ON); the client must let them through."""
+    assert check_server(ENDPOINTS[operation], server) == server
+
+
+@pytest.mark.parametrize(("server", "lower"), [("NA1", "na1"), ("Kr", "kr")])
+def test_check_server_ignores_case_and_returns_lower_case(server: str, lower: str) -> None:
+    """Host names ignore case; the lower-case form is what the cache key and the URL use."""
+    assert check_server(ENDPOINTS["summoner-v4.getByPUUID"], server) == lower
+    assert check_server(ENDPOINTS["account-v1.getByRiotId"], "AMERICAS") == "americas"
 
 
 @pytest.mark.parametrize(
@@ -201,11 +239,18 @@ def test_check_server_accepts_its_kind() -> None:
         (
             "summoner-v4.getByPUUID",
             "americas",
-            r"summoner-v4\.getByPUUID is routed by platform \(br1, .*'americas' is a regional value",
+            r"summoner-v4\.getByPUUID is routed by platform, served on br1, .*'americas' is a regional value",
         ),
-        ("match-v5.getMatch", "na1", r"match-v5\.getMatch is routed by regional .*'na1' is a platform value"),
-        ("val-content-v1.getContent", "na1", r"routed by VALORANT platform .*'na1' is a platform value"),
-        ("summoner-v4.getByPUUID", "NA1", r"lower case: use 'na1'"),
+        (
+            "match-v5.getMatch",
+            "na1",
+            r"match-v5\.getMatch is routed by regional, served on americas.*'na1' is a platform value",
+        ),
+        ("val-content-v1.getContent", "na1", r"routed by VALORANT platform, .*'na1' is a platform value"),
+        ("account-v1.getByRiotId", "sea", r"served on americas, asia, europe; Riot does not serve it on 'sea'"),
+        ("tournament-v5.getTournamentCode", "europe", r"served on americas; Riot does not serve it on 'europe'"),
+        ("lol-status-v4.getPlatformData", "tw2", r"Riot does not serve it on 'tw2'"),
+        ("summoner-v4.getByPUUID", "pbe1", r"'pbe1' is not a Riot routing value"),
         ("summoner-v4.getByPUUID", "xx9", r"'xx9' is not a Riot routing value"),
         ("summoner-v4.getByPUUID", "na", r"'na' is a VALORANT platform value"),
     ],

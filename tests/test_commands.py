@@ -17,6 +17,7 @@ from django.utils import timezone
 from pyot_django import operations as ops
 from pyot_django.models import PyotEntry
 from pyot_django.pipeline import pipelines
+from tests.helpers import puuid as riot_puuid
 from tests.ops_support import (
     FAKE_KEY,
     METHOD,
@@ -266,7 +267,7 @@ def test_pyot_get_against_the_emulator_and_a_404_exits_1():
     with serve_emulator() as emulator:
         riot = emulated_riot_store(emulator.base_url)
         with ops_settings(riot=riot):
-            out, err = run("pyot_get", "lol", "na1", METHOD, "encryptedPUUID=someone")
+            out, err = run("pyot_get", "lol", "na1", METHOD, f"encryptedPUUID={riot_puuid('someone')}")
             assert json.loads(out) and "Supplied by store 3 (RiotAPI)" in err
             assert FAKE_KEY not in out + err
             error = fail("pyot_get", "lol", "na1", METHOD, "encryptedPUUID=404-gone")

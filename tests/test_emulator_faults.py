@@ -10,10 +10,11 @@ import pytest
 
 from pyot_django.testing import RunningEmulator, serve_emulator
 from pyot_django.testing.faults import parse_action
+from tests.helpers import puuid
 from tests.hostile_server import HostileServer, closed_port
 
 KEY = {"X-Riot-Token": "RGAPI-test"}
-SUMMONER = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
+SUMMONER = f"/na1/lol/summoner/v4/summoners/by-puuid/{puuid('p-1')}"  # Riot's 78-char shape
 MATCH = "/americas/lol/match/v5/matches/NA1_1"
 
 
@@ -41,7 +42,7 @@ def test_script_in_order_then_normal(emu: RunningEmulator, client: httpx.Client)
     statuses = [client.get(SUMMONER, headers=KEY).status_code for _ in range(4)]
     assert statuses == [503, 503, 200, 200]
     response = client.get(SUMMONER, headers=KEY)
-    assert response.json()["puuid"] == "p-1"
+    assert response.json()["puuid"] == puuid("p-1")
 
 
 def test_operation_script_before_wildcard_and_other_operations_untouched(
@@ -233,10 +234,10 @@ def test_empty_and_null_bodies(emu: RunningEmulator, client: httpx.Client, fault
 
 
 def test_wrong_type_body_is_an_array_where_an_object_is_due(emu: RunningEmulator, client: httpx.Client) -> None:
-    ids = "/americas/lol/match/v5/matches/by-puuid/p-1/ids"
+    ids = f"/americas/lol/match/v5/matches/by-puuid/{puuid('p-1')}/ids"
     emu.emulator.script("*", [{"fault": "wrong_type"}, {"fault": "wrong_type"}])
     wrapped = client.get(SUMMONER, headers=KEY).json()
-    assert isinstance(wrapped, list) and wrapped[0]["puuid"] == "p-1"
+    assert isinstance(wrapped, list) and wrapped[0]["puuid"] == puuid("p-1")
     as_object = client.get(ids, headers=KEY).json()
     assert isinstance(as_object, dict) and isinstance(as_object["items"], list)
 
@@ -252,7 +253,7 @@ def test_times_repeats_an_entry_for_the_next_requests(emu: RunningEmulator, clie
     emu.emulator.script("summoner-v4.getByPUUID", [{"fault": "null", "times": 3}, 503])
     assert [client.get(SUMMONER, headers=KEY).content for _ in range(3)] == [b"null"] * 3
     assert client.get(SUMMONER, headers=KEY).status_code == 503
-    assert client.get(SUMMONER, headers=KEY).json()["puuid"] == "p-1"
+    assert client.get(SUMMONER, headers=KEY).json()["puuid"] == puuid("p-1")
 
 
 def test_reset_mid_body(emu: RunningEmulator, client: httpx.Client) -> None:
@@ -309,7 +310,7 @@ def test_drip_headers_completes_into_a_valid_answer(emu: RunningEmulator, client
     started = time.monotonic()
     response = client.get(SUMMONER, headers=KEY)
     elapsed = time.monotonic() - started
-    assert response.status_code == 200 and response.json()["puuid"] == "p-1"
+    assert response.status_code == 200 and response.json()["puuid"] == puuid("p-1")
     assert "x-app-rate-limit" in response.headers
     assert 0.2 < elapsed < 20  # >100 header bytes, 2 ms each
     assert client.get(SUMMONER, headers=KEY).status_code == 200

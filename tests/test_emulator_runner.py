@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 
 from pyot_django.testing import serve_emulator, serve_emulator_process
-from tests.helpers import free_port
+from tests.helpers import free_port, puuid
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = {"X-Riot-Token": "RGAPI-test"}
-SUMMONER = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
+SUMMONER = f"/na1/lol/summoner/v4/summoners/by-puuid/{puuid('p-1')}"  # Riot's 78-char shape
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
@@ -105,7 +105,7 @@ def test_pytest_plugin(tmp_path: Path) -> None:
             """
             import httpx
 
-            PATH = "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
+            PATH = "/na1/lol/summoner/v4/summoners/by-puuid/" + "p-1".ljust(78, "_")
 
             def test_first(riot_emulator, riot_emulator_server):
                 assert riot_emulator is riot_emulator_server
@@ -118,6 +118,29 @@ def test_pytest_plugin(tmp_path: Path) -> None:
                 assert riot_emulator.emulator.config.app_limits == ((20, 1), (100, 120))
                 url = riot_emulator.base_url.format(server="na1") + PATH[4:]
                 assert httpx.get(url, headers={"X-Riot-Token": "k"}).status_code == 200
+
+            def test_strict_like_riot_by_default(riot_emulator):
+                made_up = riot_emulator.url + "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
+                assert httpx.get(made_up, headers={"X-Riot-Token": "k"}).status_code == 400
+            """
+        )
+    )
+    # A module opting into the lenient mode gets it for its tests only, on the same session server.
+    (tmp_path / "test_lenient_module.py").write_text(
+        textwrap.dedent(
+            """
+            import httpx
+            import pytest
+
+            from pyot_django.testing import EmulatorConfig
+
+            @pytest.fixture(scope="session")
+            def riot_emulator_config():
+                return EmulatorConfig(strict=False)
+
+            def test_made_up_ids_are_served(riot_emulator):
+                made_up = riot_emulator.url + "/na1/lol/summoner/v4/summoners/by-puuid/p-1"
+                assert httpx.get(made_up, headers={"X-Riot-Token": "k"}).status_code == 200
             """
         )
     )
@@ -131,4 +154,4 @@ def test_pytest_plugin(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
-    assert b"2 passed" in result.stdout
+    assert b"4 passed" in result.stdout

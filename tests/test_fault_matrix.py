@@ -35,7 +35,13 @@ from pyot_django.exceptions import (
 )
 from pyot_django.pipeline import Pipeline, PipelineToken
 from pyot_django.testing import RunningEmulator
-from tests.helpers import API_KEY, CACHE_STORES, make_pipeline, riot_store
+from tests.helpers import (
+    API_KEY,
+    CACHE_STORES,
+    lenient_riot_emulator_config,  # noqa: F401  lenient: about hostile upstreams; its ids ("bad-row0") are not what it tests
+    make_pipeline,
+    riot_store,
+)
 from tests.hostile_server import HostileServer, closed_port
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from pyot_django.limiters import Limiter, build_limiter
 from pyot_django.testing import EmulatorConfig, serve_emulator
 from tests.limiter_support import REDIS_DB_URL, drop_prefix, unique_prefix
 
-PATH = "/na1/lol/summoner/v4/summoners/by-puuid/p-{}"
+PATH = "/na1/lol/summoner/v4/summoners/by-puuid/p-{:_<76}"  # Riot's 78-char PUUID shape
 OPERATION = "summoner-v4.getByPUUID"
 
 

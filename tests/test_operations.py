@@ -14,6 +14,7 @@ from pyot_django.exceptions import NotFindable, ParameterError, RoutingError
 from pyot_django.models import PyotEntry
 from pyot_django.pipeline import pipelines
 from tests.fakes import FakeService
+from tests.helpers import puuid as riot_puuid
 from tests.ops_support import (
     FAKE_KEY,
     METHOD,
@@ -277,10 +278,10 @@ def test_riot_api_store_against_the_emulator_key_never_shown():
     with serve_emulator() as emulator:
         riot = emulated_riot_store(emulator.base_url)
         with ops_settings(riot=riot):
-            fetched = ops.fetch_token(*summoner("emulated"))
+            fetched = ops.fetch_token(*summoner(riot_puuid("emulated")))
             assert fetched.store_name == "RiotAPI" and fetched.store_index == 3
             assert fetched.value
-            assert ops.lookup_token(*summoner("emulated")).source == 0
+            assert ops.lookup_token(*summoner(riot_puuid("emulated"))).source == 0
             dumped = json.dumps([info.as_dict() for info in ops.inspect_pipelines()], ensure_ascii=False)
             assert "SECRETKEYVISIBLE" not in dumped and FAKE_KEY not in dumped
             assert ops.clear_pipelines().ok

@@ -13,7 +13,13 @@ from pyot_django.exceptions import NotFound, RateLimited, ServerError, Timeout
 from pyot_django.riot.deadline import deadline_scope
 from pyot_django.riot.http import HttpClient, Secret
 from pyot_django.riot.retry import parse_error_handling
-from tests.helpers import API_KEY, CACHE_STORES, make_pipeline, riot_store
+from tests.helpers import (
+    API_KEY,
+    CACHE_STORES,
+    lenient_riot_emulator_config,  # noqa: F401  lenient: about deadlines and cancellation; its made-up ids ("slow", "p0"…) are not what it tests
+    make_pipeline,
+    riot_store,
+)
 
 
 def pipeline_for(emulator: Any, *caches: dict, **options: Any) -> Any:

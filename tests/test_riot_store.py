@@ -16,13 +16,16 @@ from pyot_django.exceptions import (
     NotFound,
     ParameterError,
     RoutingError,
+    RSOTokenRequired,
     ServerError,
     Timeout,
     Unauthorized,
 )
 from pyot_django.pipeline import PipelineToken
 from pyot_django.riot import ENDPOINTS, endpoints_for_game
-from tests.helpers import API_KEY, CACHE_STORES, OTHER_API_KEY, make_pipeline, riot_store
+from pyot_django.riot.served_on import RSO_OPERATIONS, served_on
+from pyot_django.testing.rules import ENUMS
+from tests.helpers import API_KEY, CACHE_STORES, OTHER_API_KEY, make_pipeline, match_id, puuid, riot_store
 
 NO_LIMITER = {"RATE_LIMITER": None}
 
@@ -31,19 +34,27 @@ def pipeline_for(emulator, game="lol", *caches, **options):
     return make_pipeline(*caches, riot_store(emulator.base_url, **{**NO_LIMITER, **options}), name=game)
 
 
+_MATCH_ID_PLATFORM = {"europe": "EUW1", "americas": "NA1"}  # a match id's platform fits its region
+
+
 def _sample_params(endpoint) -> dict[str, str]:
+    """Values Riot's rules accept (the emulator is strict by default): 78-char PUUIDs, match ids
+    of the region asked, enum members."""
     values = {
         "game": "lol" if endpoint.operation_id == "account-v1.getActiveRegion" else "val",
-        "queue": "RANKED_SOLO_5x5",
-        "tier": "DIAMOND",
-        "division": "I",
-        "level": "MASTER",
+        "puuid": puuid("p1"),
+        "encryptedPUUID": puuid("p1"),
     }
+    if endpoint.route == "regional":
+        values["matchId"] = match_id(1, _MATCH_ID_PLATFORM[_server_for(endpoint)])
+    values.update({name: allowed[0] for (op, name), allowed in ENUMS.items() if op == endpoint.operation_id})
     return {name: values.get(name, "1" if name.endswith(("Id", "id")) else f"x{name}") for name in endpoint.path_params}
 
 
 def _server_for(endpoint) -> str:
-    return {"platform": "euw1", "regional": "europe", "val-platform": "eu"}[endpoint.route]
+    """Europe's value of the operation's kind where Riot serves it there (tournaments: americas)."""
+    preferred = {"platform": "euw1", "regional": "europe", "val-platform": "eu"}[endpoint.route]
+    return preferred if preferred in served_on(endpoint) else "americas"
 
 
 GAME_OF = {"riot": "lol", "riftbound": "riftbound"}
@@ -56,8 +67,13 @@ async def test_every_operation_resolves_to_its_url_and_the_emulator_answers(oper
     pipeline = pipeline_for(riot_emulator, game)
     store = pipeline.stores[-1]
     params = _sample_params(endpoint)
-    queries = {name: 1 for name, q in endpoint.query_params.items() if q.required}
+    queries = {name: ENUMS.get((operation, name), (1,))[0] for name, q in endpoint.query_params.items() if q.required}
     token = PipelineToken(game, _server_for(endpoint), operation, params, queries)
+    if operation in RSO_OPERATIONS:  # needs the player's Bearer token: refused before sending
+        with pytest.raises(RSOTokenRequired, match="RSO operation: needs the player's Bearer token"):
+            await pipeline.get(token) if endpoint.http_method == "GET" else await pipeline.post(token, {})
+        assert riot_emulator.emulator.stats()["total"] == 0
+        return
     url = store.url_for(token)
     assert url.startswith(riot_emulator.base_url.format(server=_server_for(endpoint)))
     assert url.endswith(endpoint.path.format(**params))
@@ -118,7 +134,8 @@ async def test_awkward_riot_ids_are_url_encoded(game_name, riot_emulator):
 
 async def test_list_query_parameters_are_repeated(riot_emulator):
     pipeline = pipeline_for(riot_emulator)
-    token = pipeline.token("match-v5.getMatchIdsByPUUID", "americas", puuid="p", queries={"count": 3, "queue": 420})
+    queries = {"count": 3, "queue": 420}
+    token = pipeline.token("match-v5.getMatchIdsByPUUID", "americas", puuid=puuid("p"), queries=queries)
     assert len(await pipeline.get(token)) == 3
     from pyot_django.riot import encode_query
 
@@ -137,7 +154,7 @@ async def test_throw_strategy_raises_at_once(riot_emulator):
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [400])
     pipeline = pipeline_for(riot_emulator)
     with pytest.raises(BadRequest) as info:
-        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     assert info.value.status == 400
     assert riot_emulator.emulator.stats()["total"] == 1
 
@@ -146,7 +163,7 @@ async def test_retry_strategy_retries_exactly_n_times(riot_emulator):
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [500, 500, 500, 200])
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={500: ("R", [2])})
     with pytest.raises(ServerError) as info:
-        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     assert info.value.status == 500
     assert riot_emulator.emulator.stats()["total"] == 3  # the first try and 2 retries
 
@@ -154,8 +171,8 @@ async def test_retry_strategy_retries_exactly_n_times(riot_emulator):
 async def test_exponential_backoff_waits_base_then_double(riot_emulator):
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [503, 503, 200])
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={503: ("E", [0.2, 3])})
-    value = await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
-    assert value["puuid"] == "x"
+    value = await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
+    assert value["puuid"] == puuid("x")
     times = [entry["t"] if isinstance(entry, dict) else entry[0] for entry in riot_emulator.emulator.stats()["log"]]
     assert len(times) == 3
     assert times[1] - times[0] >= 0.2 * 0.95
@@ -165,7 +182,7 @@ async def test_exponential_backoff_waits_base_then_double(riot_emulator):
 async def test_retry_after_is_honoured(riot_emulator):
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [{"status": 429, "retry_after": 1, "type": "service"}, 200])
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={429: ("E", [0.01, 3])})
-    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     times = [entry["t"] if isinstance(entry, dict) else entry[0] for entry in riot_emulator.emulator.stats()["log"]]
     # 2 requests; on a loaded machine a retry may itself time out (TIMEOUT bounds the whole attempt).
     assert 2 <= len(times) <= 3
@@ -177,7 +194,7 @@ async def test_429_without_retry_after_backs_off_on_its_own(riot_emulator):
         "summoner-v4.getByPUUID", [{"status": 429, "retry_after": None, "type": "unknownType"}, 200]
     )
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={429: ("E", [0.3, 3])})
-    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     times = [entry["t"] if isinstance(entry, dict) else entry[0] for entry in riot_emulator.emulator.stats()["log"]]
     assert times[1] - times[0] >= 0.3 * 0.95
 
@@ -187,7 +204,7 @@ async def test_timeouts_are_bounded_and_end_in_timeout(riot_emulator):
     pipeline = pipeline_for(riot_emulator, TIMEOUT=0.3, ERROR_HANDLING={504: ("E", [0.05, 2])})
     started = time.monotonic()
     with pytest.raises(Timeout) as info:
-        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     elapsed = time.monotonic() - started
     assert 0.9 <= elapsed < 3.0  # three tries of 0.3 s plus 0.05 + 0.1 s of backoff
     assert info.value.status == 504
@@ -197,14 +214,14 @@ async def test_timeouts_are_bounded_and_end_in_timeout(riot_emulator):
 async def test_connection_resets_are_retried_like_5xx(riot_emulator):
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [{"fault": "reset"}, {"fault": "malformed"}, 200])
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={504: ("E", [0.01, 2]), 500: ("R", [2])})
-    assert (await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x"))["puuid"] == "x"
+    assert (await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x")))["puuid"] == puuid("x")
 
 
 async def test_resets_that_never_stop_end_in_server_error(riot_emulator):
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [{"fault": "reset"}] * 3)
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={504: ("E", [0.01, 2])})
     with pytest.raises((ServerError, Timeout)):
-        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     assert riot_emulator.emulator.stats()["total"] == 3
 
 
@@ -212,7 +229,7 @@ async def test_missing_or_wrong_key_gives_401_and_403(riot_emulator):
     riot_emulator.emulator.configure(api_keys=[OTHER_API_KEY])
     pipeline = pipeline_for(riot_emulator)
     with pytest.raises(Forbidden) as info:
-        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     assert API_KEY not in str(info.value) and API_KEY not in repr(info.value)
     import httpx
 
@@ -243,7 +260,7 @@ async def test_the_key_is_only_in_the_header(riot_emulator, caplog):
     caplog.set_level(logging.DEBUG)
     pipeline = pipeline_for(riot_emulator, "lol", CACHE_STORES["memory"], LOG_LEVEL="INFO")
     store = pipeline.stores[-1]
-    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     assert API_KEY not in repr(store) and API_KEY not in str(store.describe())
     assert API_KEY not in pipeline.namespace
     request_lines = [r.getMessage() for r in caplog.records if r.name == "pyot_django.riot"]
@@ -275,8 +292,8 @@ def test_sync_callers_reuse_nothing_from_dead_loops(riot_emulator):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         for index in range(50):
-            token = pipeline.token("summoner-v4.getByPUUID", "na1", encryptedPUUID=f"sync-{index}")
-            assert async_to_sync(pipeline.get)(token)["puuid"] == f"sync-{index}"
+            token = pipeline.token("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid(f"sync-{index}"))
+            assert async_to_sync(pipeline.get)(token)["puuid"] == puuid(f"sync-{index}")
         gc.collect()
     assert len(store._clients) == 0  # each loop's client closed with its loop
 
@@ -285,10 +302,10 @@ async def test_one_connection_pool_per_loop(riot_emulator):
     pipeline = pipeline_for(riot_emulator)
     store = pipeline.stores[-1]
     await asyncio.gather(
-        *(pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=f"pool-{n}") for n in range(20))
+        *(pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid(f"pool-{n}")) for n in range(20))
     )
     first = await store._clients.get()
-    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="pool-x")
+    await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("pool-x"))
     assert await store._clients.get() is first
 
 
@@ -303,9 +320,9 @@ async def test_a_session_id_uses_the_pipelines_session(riot_emulator):
 
     async with httpx.AsyncClient(event_hooks={"request": [hook]}) as client:
         pipeline.sessions["mine"] = client
-        token = pipeline.token("summoner-v4.getByPUUID", "na1", encryptedPUUID="sid")
+        token = pipeline.token("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("sid"))
         await pipeline.get(token, sid="mine")
-    assert seen == ["/na1/lol/summoner/v4/summoners/by-puuid/sid"]
+    assert seen == [f"/na1/lol/summoner/v4/summoners/by-puuid/{puuid('sid')}"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -339,13 +356,13 @@ async def test_rate_limited_carries_riots_retry_after(riot_emulator):
     riot_emulator.emulator.script("summoner-v4.getByPUUID", [{"status": 429, "retry_after": 0, "type": "service"}] * 2)
     pipeline = pipeline_for(riot_emulator, ERROR_HANDLING={429: ("R", [1])})
     with pytest.raises(RateLimited) as info:
-        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="x")
+        await pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("x"))
     assert info.value.retry_after == 0
 
 
 def test_fetch_sync_reads_the_cache_in_this_thread(riot_emulator):
     pipeline = pipeline_for(riot_emulator, "lol", CACHE_STORES["memory"])
-    first = pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID="fs")
-    assert pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID="fs") == first
+    first = pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("fs"))
+    assert pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID=puuid("fs")) == first
     assert riot_emulator.emulator.stats()["total"] == 1
     assert pipeline.health[0].hits == 1

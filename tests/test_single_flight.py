@@ -20,7 +20,14 @@ from pyot_django.exceptions import NotFound, RateLimited, Timeout
 from pyot_django.pipeline import PipelineToken
 from pyot_django.riot.deadline import current_deadline
 from pyot_django.stores.base import ServiceStore
-from tests.helpers import CACHE_STORES, FAKE, make_pipeline, riot_store, summoner_token
+from tests.helpers import (
+    CACHE_STORES,
+    FAKE,
+    lenient_riot_emulator_config,  # noqa: F401  lenient: single flight is about sharing one request; its made-up ids ("sf-get_sync") are not what it tests
+    make_pipeline,
+    riot_store,
+    summoner_token,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

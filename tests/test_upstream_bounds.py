@@ -17,7 +17,12 @@ from typing import Any
 import pytest
 
 from pyot_django.exceptions import InvalidResponse, RateLimited, ResponseTooLarge, ServerError, Timeout
-from tests.helpers import CACHE_STORES, make_pipeline, riot_store
+from tests.helpers import (
+    CACHE_STORES,
+    lenient_riot_emulator_config,  # noqa: F401  lenient: about hostile upstream answers; its made-up ids ("hostile", "other") are not what it tests
+    make_pipeline,
+    riot_store,
+)
 
 BAD = "summoner-v4.getByPUUID"
 GOOD = "champion-v3.getChampionInfo"  # another operation, same server (same app scope)

@@ -27,7 +27,12 @@ from django.db import connection, connections
 
 from pyot_django.models import PyotEntry
 from pyot_django.pipeline import PipelineToken, pipelines
-from tests.helpers import CACHE_STORES, make_pipeline, riot_store
+from tests.helpers import (
+    CACHE_STORES,
+    lenient_riot_emulator_config,  # noqa: F401  lenient: about where keys and data are held; its made-up ids ("held-2", "cmd-1") are not what it tests
+    make_pipeline,
+    riot_store,
+)
 from tests.hostile_server import closed_port
 from tests.ops_support import FAKE_KEY, OPS_REDIS_URL, emulated_riot_store, ops_settings
 

@@ -160,14 +160,15 @@ async def _main(args: argparse.Namespace) -> dict[str, object]:
 
     print("READY", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    started = time.time()
+    started, cpu_started = time.time(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(args.callers)))
-    ended = time.time()
+    ended, cpu = time.time(), time.process_time() - cpu_started
     try:
         await close()
     except Exception as exc:
         errors[f"close:{type(exc).__name__}"] += 1
-    return {"ok": ok, "errors": dict(errors), "started": started, "ended": ended}
+    # cpu: this process's CPU seconds (user + system, every thread) while the callers ran.
+    return {"ok": ok, "errors": dict(errors), "started": started, "ended": ended, "cpu": cpu}
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from ..stores.base import CacheStore, ServiceStore, Store, ValueRefused
 from ..stores.memory import Memory
 from .flight import FlightTable, LeaderGone
 from .health import StoreHealth
+from .lease import fleet_get
 from .trace import LookupRecord, current_trace
 from .typed_fetch import TypedFetch
 
@@ -157,7 +158,7 @@ class Pipeline(TypedFetch):
 
         endpoint = get_endpoint(self.model, method)
         token = PipelineToken(self.model, server, method, params, queries or {})
-        check_server(endpoint, server)
+        check_server(endpoint, token.server)
         build_path(endpoint, token.params)
         check_query(endpoint, token.queries)
         return token
@@ -290,7 +291,8 @@ class Pipeline(TypedFetch):
                 health.recovered()
             else:
                 try:
-                    value = await store.get(token, session)
+                    # hook: one upstream request per cold token across processes (lease.py)
+                    value = await fleet_get(self, index, token, session)
                 except NotFound:
                     health.misses += 1
                     raise  # a service's 404 is final: Riot said it does not exist

@@ -1,8 +1,9 @@
 """Routing values (the ``server`` of a token) and the check that one fits an operation.
 
 Riot serves each operation on one kind of host: a platform (``na1``), a regional
-cluster (``americas``) or a VALORANT shard (``na``). A token whose server is of the
-wrong kind can never succeed, so it fails here, before any request is sent.
+cluster (``americas``) or a VALORANT shard (``na``), narrowed or widened per operation
+(``served_on.py``). A token whose server Riot does not serve the operation on can never
+succeed, so it fails here, before any request is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from types import MappingProxyType
 
 from pyot_django.exceptions import RoutingError
 from pyot_django.riot.endpoint import Endpoint
+from pyot_django.riot.served_on import served_on
 
 __all__ = [
     "PLATFORM",
@@ -73,20 +75,26 @@ def routing_kinds(server: str) -> tuple[str, ...]:
     return tuple(kind for kind, values in ROUTING_VALUES.items() if server in values)
 
 
-def check_server(endpoint: Endpoint, server: str) -> None:
-    """Raise ``RoutingError`` unless ``server`` is a routing value of the operation's kind."""
-    if isinstance(server, str) and server in ROUTING_VALUES[endpoint.route]:
-        return
+def check_server(endpoint: Endpoint, server: str) -> str:
+    """``server`` in lower case (host names ignore case: ``NA1`` is ``na1``), or ``RoutingError``
+    unless Riot serves the operation on it (``served_on.py``: its kind, narrowed or widened per
+    operation as the reference lists, e.g. ``pbe1`` for lol-status, never ``sea`` for account-v1)."""
+    if isinstance(server, str):
+        value = server.lower()
+        if value in served_on(endpoint):
+            return value
     raise RoutingError(_explain(endpoint, server))
 
 
 def _explain(endpoint: Endpoint, server: object) -> str:
-    values = ", ".join(_ORDERED[endpoint.route])
-    head = f"{endpoint.operation_id} is routed by {_KIND_NAMES[endpoint.route]} ({values})"
+    served = served_on(endpoint)
+    values = ", ".join(v for v in _ORDERED[endpoint.route] if v in served)
+    values += "".join(f", {v}" for v in sorted(served - ROUTING_VALUES[endpoint.route]))
+    head = f"{endpoint.operation_id} is routed by {_KIND_NAMES[endpoint.route]}, served on {values}"
     if not isinstance(server, str):
         return f"{head}; got {type(server).__name__} {server!r}"
     if server.lower() in ROUTING_VALUES[endpoint.route]:
-        return f"{head}; routing values are lower case: use {server.lower()!r}, not {server!r}"
+        return f"{head}; Riot does not serve it on {server!r}"
     kinds = routing_kinds(server.lower())
     if kinds:
         what = " and ".join(_KIND_NAMES[kind] for kind in kinds)

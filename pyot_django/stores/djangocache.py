@@ -29,6 +29,7 @@ from django.core.cache import caches
 from ..exceptions import NotFound
 from .base import CacheStore, OptionProblem, StoreContext
 from .cache_clearing import clear_prefix, strict_cache, uses_generations
+from .redis_async import native_redis
 
 if TYPE_CHECKING:
     import httpx
@@ -134,6 +135,11 @@ class DjangoCache(CacheStore):
         return self._key_prefix + token.stringify
 
     async def get(self, token: PipelineToken, session: httpx.AsyncClient | None = None) -> Any:
+        if (native := native_redis(self.alias)) is not None:  # hook: redis.asyncio path (redis_async.py)
+            value = await native.get(self._key_prefix + token.stringify, _MISSING)
+            if value is _MISSING:
+                raise NotFound
+            return value
         cache = caches[self.alias]
         strict = strict_cache(cache)
         if strict is not cache:
@@ -166,6 +172,11 @@ class DjangoCache(CacheStore):
             return
         if self.max_value_size is not None:
             self.encode_checked(token, value)  # sized as JSON; the backend stores it its own way
+        if (native := native_redis(self.alias)) is not None:  # hook: redis.asyncio path (redis_async.py)
+            # redis.asyncio raises on every Redis error (it has no IGNORE_EXCEPTIONS), so the
+            # pipeline's cool-down starts at the first one, as on the strict sync path.
+            await native.set(self._key_prefix + token.stringify, value, None if ttl < 0 else ttl)
+            return
         cache = caches[self.alias]
         timeout = None if ttl < 0 else ttl
         strict = strict_cache(cache)

@@ -2,7 +2,8 @@
 
 Every call is checked against the catalogue before anything is sent (unknown
 operation → ``NotFindable``, wrong routing value → ``RoutingError``, bad
-parameters → ``ParameterError``), waits for the rate limiter, and follows the
+parameters → ``ParameterError``, an RSO operation → ``RSOTokenRequired``: the
+player's Bearer token is not sent by this store yet), waits for the rate limiter, and follows the
 error-handling strategy of the status it gets (:mod:`pyot_django.riot.retry`).
 The HTTP work (transport, pools, attempts, deadlines, size limits, the limiter
 slot) is :class:`pyot_django.riot.http.HttpClient`'s, built from the options it shares
@@ -24,9 +25,10 @@ import httpx
 import orjson
 
 from ..devserver import resolve_base_url
-from ..exceptions import NotFindable
+from ..exceptions import NotFindable, RSOTokenRequired
 from ..riot import build_path, check_query, check_server, encode_query, endpoints_for_game
 from ..riot.http import Secret, full_url, key_identity
+from ..riot.served_on import RSO_OPERATIONS
 from .base import OptionProblem, StoreContext
 from .http_store import HttpServiceStore
 from .riotapi_options import DEFAULT_BASE_URL, key_problems, url_problems
@@ -135,6 +137,12 @@ class RiotAPI(HttpServiceStore):
             raise NotFindable(token.method)
         check_server(endpoint, token.server)
         check_query(endpoint, token.queries)
+        if endpoint.operation_id in RSO_OPERATIONS:
+            raise RSOTokenRequired(
+                "RSO operation: needs the player's Bearer token; not supported by the RiotAPI store yet",
+                method=token.method,
+                server=token.server,
+            )
         return self.base_url.format(server=token.server) + build_path(endpoint, token.params)
 
     async def _call(self, verb: str, token: PipelineToken, body: Any, session: httpx.AsyncClient | None) -> Any:

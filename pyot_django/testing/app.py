@@ -1,13 +1,19 @@
 """The Riot API emulator: a pure ASGI application (no framework; uvicorn only serves it).
 
 Requests are ``/{server}/<riot path>``, e.g. ``GET /na1/lol/summoner/v4/summoners/by-puuid/X``,
-with the key in ``X-Riot-Token``. A request goes through, in order:
+with the key in ``X-Riot-Token`` or the ``api_key`` query parameter (the reference's two security
+schemes). The server is case-insensitive, like a host name (``/NA1/``, ``/AMERICAS/``). A request
+goes through, in order:
 
-1. routing: unknown path → 404, wrong HTTP method → 405, a server that does not fit the
-   operation's routing (``americas`` for a platform operation) → 400;
-2. auth: no ``X-Riot-Token`` → 401, a key not in ``config.api_keys`` → 403;
+1. routing: unknown path → 404, wrong HTTP method → 405, a server the operation is not served on
+   (``rules.SERVED_ON``: ``sea`` for account-v1, ``europe`` for tournaments) → 400;
+   (with ``config.strict`` off: any routing value of the operation's kind);
+2. auth: no key → 401, a key not in ``config.api_keys`` → 403; the RSO operations
+   (``rules.RSO_OPERATIONS``: ``accounts/me`` ...) also need ``Authorization: Bearer <token>`` → 401;
 3. rate limits (see ``ratelimits``) → 429 ``application`` / ``method``;
-4. query/body checks → 400 / 415;
+4. query/body checks → 400 / 415, then Riot's rules for ids and values (``rules.check_request``:
+   PUUID length, match id platform ↔ region, enum values, ``count`` ranges) → 400 / 404
+   (step 1's narrowing, 2's RSO rule and 4's id rules only with ``config.strict=True``);
 5. a script entry or random fault (see ``faults``), then ``config.latency``;
 6. **404 on request**: any path parameter equal to ``notfound`` or starting with ``404``
    (case-insensitive) answers 404, as does ``DataNotFound`` from the data module;
@@ -40,7 +46,9 @@ from pyot_django.testing.config import EmulatorConfig
 from pyot_django.testing.faults import PAYLOAD_FAULTS, Action, Faults
 from pyot_django.testing.ratelimits import RateLimiter
 from pyot_django.testing.router import Router
+from pyot_django.testing.rules import RSO_OPERATIONS, SERVED_ON, check_request
 from pyot_django.testing.stats import Stats
+from pyot_django.testing.wan import wan_for
 
 __all__ = ["Emulator", "is_not_found_value"]
 
@@ -99,6 +107,7 @@ class Emulator:
         self.config = self._initial
         self._limiter = RateLimiter(self.config)
         self._faults = Faults(self.config)
+        self._wan = wan_for(self.config)  # hook: WAN delays (wan.py)
         self._stats = Stats(self.config.log_size)
         self._generate, self._not_found = _load_data()
 
@@ -138,6 +147,7 @@ class Emulator:
         else:
             self._limiter._config = config  # keep the open windows (e.g. toggling enforce_limits)
         self._faults.configure(config)
+        self._wan = wan_for(config)  # hook: WAN delays (wan.py)
 
     # -- ASGI ------------------------------------------------------------------------------
 
@@ -163,13 +173,22 @@ class Emulator:
 
     async def _riot(self, scope: Scope, path: str, receive: Receive, send: Send) -> None:
         segments = path.split("/")
-        server = segments[1] if len(segments) > 1 else ""
-        key, content_type = "", None
+        server = segments[1].lower() if len(segments) > 1 else ""  # host names ignore case
+        key, content_type, bearer = "", None, False
         for name, value in scope["headers"]:
             if name == b"x-riot-token":
                 key = value.decode("latin-1")
             elif name == b"content-type":
                 content_type = value
+            elif name == b"authorization":
+                bearer = value[:7].lower() == b"bearer " and bool(value[7:].strip())
+        raw_query: bytes = scope["query_string"]
+        query: dict[str, list[str]] = parse_qs(raw_query.decode("latin-1")) if raw_query else {}
+        # The key may come as ?api_key= (the reference's other security scheme); it never reaches
+        # the data generators, their caches or the stats.
+        query_key = query.pop("api_key", None)
+        if not key and query_key:
+            key = query_key[0]
         matched = _ROUTER.match(segments[2:])
         method = scope["method"]
 
@@ -180,17 +199,26 @@ class Emulator:
         if endpoint is None:
             return await self._refuse(send, key, server, None, 405)
         operation = endpoint.operation_id
-        if server not in ROUTING_VALUES[endpoint.route]:
-            message = f"Bad request - {operation} is not served on {server!r} ({endpoint.route} routing)"
+        strict = self.config.strict
+        served_on = SERVED_ON[operation] if strict else SERVED_ON[operation] | ROUTING_VALUES[endpoint.route]
+        if server not in served_on:
+            served = ", ".join(sorted(served_on))
+            message = f"Bad request - {operation} is not served on {server!r} (served on: {served})"
             return await self._refuse(send, key, server, operation, 400, message)
-        if not key:
+        rso = strict and operation in RSO_OPERATIONS
+        if rso and not bearer:
+            message = f"Unauthorized - {operation} needs the player's RSO token: Authorization: Bearer <token>"
+            return await self._refuse(send, key, server, operation, 401, message)
+        if not key and not rso:  # the reference's RSO operations need the token only, no key
             return await self._refuse(send, key, server, operation, 401, "Unauthorized")
         accepted = self.config.api_keys
-        if accepted is not None and key not in accepted:
+        if key and accepted is not None and key not in accepted:
             return await self._refuse(send, key, server, operation, 403, "Forbidden")
 
         action: Action | None = None
         latency = 0.0
+        if self._wan is not None:  # hook: the way to Riot's edge, before it counts (wan.py)
+            await self._wan.way_out()
         with self._lock:
             decision = self._limiter.hit(key, server, operation, time.monotonic())
             if decision.admitted:
@@ -202,6 +230,8 @@ class Emulator:
         if not decision.admitted:
             headers = [*headers, (b"x-rate-limit-type", decision.limit_type.encode())]  # type: ignore[union-attr]
             headers.append((b"retry-after", str(decision.retry_after).encode()))
+            if self._wan is not None:  # hook: the way back (wan.py)
+                await self._wan.way_back()
             return await self._send(send, 429, _error_body(429), headers)
 
         body: object | None = None
@@ -214,11 +244,13 @@ class Emulator:
             except orjson.JSONDecodeError:
                 error = _error_body(400, "Bad request - the body is not JSON")
                 return await self._answer(send, server, operation, 400, error, headers)
-        raw_query: bytes = scope["query_string"]
-        query: dict[str, list[str]] = parse_qs(raw_query.decode("latin-1")) if raw_query else {}
         problem = _check_query(endpoint, query)
         if problem:
             return await self._answer(send, server, operation, 400, _error_body(400, problem), headers)
+        refused = check_request(endpoint, server, params, query) if strict else None
+        if refused is not None:
+            status, message = refused
+            return await self._answer(send, server, operation, status, _error_body(status, message), headers)
 
         if action is not None and action.delay:
             latency += action.delay
@@ -349,6 +381,8 @@ class Emulator:
         limit_type: str | None = None,
         fault: str | None = None,
     ) -> None:
+        if self._wan is not None:  # hook: the way back, before the answer counts as seen (wan.py)
+            await self._wan.way_back()
         with self._lock:
             self._stats.record(server, operation, status, limit_type=limit_type, fault=fault)
         await self._send(send, status, body, headers)

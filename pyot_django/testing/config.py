@@ -57,6 +57,11 @@ class EmulatorConfig:
     api_keys: frozenset[str] | None = None
     # False: never answer 429 for app/method limits, but still count and send the headers.
     enforce_limits: bool = True
+    # True (the default, like Riot): refuse what Riot refuses (testing/rules.py): routing values an
+    # operation is not served on, RSO operations without a Bearer token, malformed ids and values.
+    # False, the lenient mode (for suites built on made-up ids like "p-1"): any routing value of the
+    # operation's kind and any id are served, RSO operations need only the X-Riot-Token.
+    strict: bool = True
     app_limits: Limits = DEFAULT_APP_LIMITS
     method_limits: Limits = DEFAULT_METHOD_LIMITS  # for every operation not in method_limits_by_operation
     method_limits_by_operation: Mapping[str, Limits] = field(default_factory=dict)
@@ -64,6 +69,8 @@ class EmulatorConfig:
     # {"app": {"na1": [18, 95]}, "method": {"na1": {"summoner-v4.getByPUUID": [1990]}}}.
     preseed: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     latency: float | tuple[float, float] = 0.0  # seconds, fixed or uniform in (min, max)
+    # One-way network delay each way (before counting, before answering), see wan.py.
+    wan_delay: float | tuple[float, float] = 0.0
     # Random faults, each a probability per request (drawn from random.Random(seed)).
     error_rate: float = 0.0  # a 5xx chosen among error_statuses
     error_statuses: tuple[int, ...] = (500, 502, 503, 504)
@@ -106,7 +113,7 @@ def _coerce(name: str, value: Any) -> Any:
         return {op: parse_limits(limits) for op, limits in dict(value or {}).items()}
     if name == "api_keys":
         return None if value is None else frozenset([value] if isinstance(value, str) else value)
-    if name == "latency":
+    if name in ("latency", "wan_delay"):
         return tuple(float(v) for v in value) if isinstance(value, list | tuple) else float(value)
     if name == "error_statuses":
         return tuple(int(status) for status in value)

@@ -15,9 +15,13 @@ In a ``conftest.py``::
         riot_emulator.emulator.script("*", [{"fault": "drip_body", "interval": 1.5, "times": 3}])
         ...  # every hostile answer is listed in pyot_django.testing.faults
 
-``riot_emulator_server`` (session) serves one emulator per test process (so one per
-pytest-xdist worker); ``riot_emulator`` (function) hands it over with stats, windows,
-scripts and config reset; ``riot_pipelines`` (function) also isolates ``settings.PYOT``
+
+``riot_emulator_server`` (session) serves one emulator for the whole run, built from
+``riot_emulator_config`` (session; defaults to ``EmulatorConfig()``, which is strict like Riot:
+400/401/404 on malformed ids, unserved routing values and RSO calls without a Bearer token;
+override it in a conftest or a test module to return ``EmulatorConfig(strict=False)`` for the
+lenient mode that invents data for any id); ``riot_emulator`` (function) hands it over with stats,
+windows, scripts and config reset to that config. ``riot_pipelines`` (function) also isolates ``settings.PYOT``
 on it (see :mod:`pyot_django.testing.isolation`).
 """
 
@@ -27,21 +31,36 @@ from collections.abc import Iterator
 
 import pytest
 
+from pyot_django.testing.config import EmulatorConfig
 from pyot_django.testing.isolation import IsolatedPipelines, isolated_pipelines
 from pyot_django.testing.runner import RunningEmulator, serve_emulator
 
-__all__ = ["riot_emulator", "riot_emulator_server", "riot_pipelines"]
+__all__ = ["riot_emulator", "riot_emulator_config", "riot_emulator_server", "riot_pipelines"]
 
 
 @pytest.fixture(scope="session")
-def riot_emulator_server() -> Iterator[RunningEmulator]:
-    with serve_emulator() as running:
+def riot_emulator_config() -> EmulatorConfig:
+    """The emulator's config: strict like Riot. Override the fixture (session scope) in a conftest
+    or a test module to change it, e.g. ``EmulatorConfig(strict=False)`` for the lenient mode."""
+    return EmulatorConfig()
+
+
+@pytest.fixture(scope="session")
+def riot_emulator_server(riot_emulator_config: EmulatorConfig) -> Iterator[RunningEmulator]:
+    with serve_emulator(riot_emulator_config) as running:
         yield running
 
 
 @pytest.fixture
-def riot_emulator(riot_emulator_server: RunningEmulator) -> Iterator[RunningEmulator]:
-    riot_emulator_server.emulator.reset(config=True)
+def riot_emulator(
+    riot_emulator_server: RunningEmulator, riot_emulator_config: EmulatorConfig
+) -> Iterator[RunningEmulator]:
+    emulator = riot_emulator_server.emulator
+    emulator.reset(config=True)
+    # The server is shared by the session: a module that overrides riot_emulator_config (e.g. the
+    # lenient mode) gets its config applied here, for its tests only.
+    if riot_emulator_config != emulator.config:
+        emulator.configure(**_changes(emulator.config, riot_emulator_config))
     yield riot_emulator_server
 
 
@@ -54,3 +73,11 @@ def riot_pipelines(riot_emulator: RunningEmulator, settings: object) -> Iterator
     """
     with isolated_pipelines(riot_emulator, settings_fixture=settings) as isolated:
         yield isolated
+
+
+def _changes(current: EmulatorConfig, wanted: EmulatorConfig) -> dict[str, object]:
+    return {
+        name: getattr(wanted, name)
+        for name in current.__dataclass_fields__
+        if getattr(wanted, name) != getattr(current, name)
+    }

@@ -141,6 +141,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
     parser.add_argument("--api-key", action="append", dest="api_keys", help="accept only this key (repeatable)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random faults")
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="serve any id and any routing value of the operation's kind, RSO calls without a Bearer "
+        "token (default: refuse them as Riot does)",
+    )
     parser.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"))
 
 
@@ -152,6 +158,7 @@ def config_from_arguments(options: dict[str, Any]) -> EmulatorConfig:
         latency=options["latency"],
         api_keys=options.get("api_keys"),
         seed=options["seed"],
+        strict=not options.get("lenient", False),
     )
 
 

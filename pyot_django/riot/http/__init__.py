@@ -5,7 +5,8 @@ transport. The modules, one concern each:
 
 ``client``       the attempt loop and what bounds it (``HttpClient``)
 ``attempt``      one call's state and the retry decision (``Call``)
-``transport``    one request over httpcore (or an httpx session), body read with a cap
+``transport``    one request over h1 (or an httpx session), body read with a cap
+``h1``           the lean HTTP/1.1 client (asyncio + httptools) under the transport
 ``pools``        one-connection pools per event loop, closed with their loop
 ``body``         2xx body → value, or why it is not data
 ``retry_after``  the one ``Retry-After`` parser, and its cap

@@ -14,7 +14,18 @@ import orjson
 
 from ..endpoint import RETURN_KINDS, accepts_kind
 
-__all__ = ["decode", "unusable_reason"]
+__all__ = ["BodyTooLarge", "decode", "unusable_reason"]
+
+
+class BodyTooLarge(Exception):
+    """The body passed ``limit`` bytes (``declared``: its Content-Length, if it had one)."""
+
+    def __init__(self, status: int, limit: int, declared: int | None) -> None:
+        super().__init__(f"body over {limit} bytes")
+        self.status = status
+        self.limit = limit
+        self.declared = declared
+
 
 _JSON_NAMES = {dict: "object", list: "array", str: "string", int: "integer", float: "number", bool: "boolean"}
 

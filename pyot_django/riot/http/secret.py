@@ -12,7 +12,11 @@ from __future__ import annotations
 import hashlib
 from typing import NoReturn
 
-__all__ = ["Secret", "key_identity", "key_problem"]
+__all__ = ["Secret", "key_identity", "key_problem", "request_headers"]
+
+_ACCEPT = (b"Accept", b"application/json")
+_JSON_BODY = (_ACCEPT, (b"Content-Type", b"application/json"))
+_NO_BODY = (_ACCEPT,)
 
 
 def key_identity(api_key: str) -> str:
@@ -58,3 +62,9 @@ class Secret:
 
     def __reduce__(self) -> NoReturn:  # never pickled into a cache or a task message
         raise TypeError("a Secret cannot be pickled")
+
+
+def request_headers(secret: Secret | None, json_body: bool) -> list[tuple[bytes, bytes]]:
+    """A Riot request's headers (with the key when ``secret``); call it inside the send's arguments."""
+    extra = _JSON_BODY if json_body else _NO_BODY
+    return secret.header_list(extra) if secret is not None else list(extra)

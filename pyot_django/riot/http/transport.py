@@ -1,10 +1,10 @@
-"""Sending one request: httpcore connection pools, with httpx for sessions; bodies read with a cap.
+"""Sending one request: the lean HTTP/1.1 client (:mod:`.h1`), with httpx for sessions; bodies capped.
 
-The client sends through ``httpcore`` (the engine under httpx) directly: httpx's
-client layer (URL model, header merging, cookies, auth and redirect hooks, the
-Response model) costs more CPU than the request itself, and under a burst that CPU
-is what delays the first request of a rate-limit window. A session from
-``pipeline.sessions`` (an ``httpx.AsyncClient``) is used as it is when given.
+The client sends through :mod:`.h1` (asyncio + httptools): httpx's client layer and
+httpcore's anyio/h11 engine cost ~1,400 µs of CPU per request on a 2-vCPU box, h1
+~130 µs, and under a burst that CPU is what delays a rate-limit window's requests
+(``bench/ratelimit.py --scenario cpu``). A session from ``pipeline.sessions`` (an
+``httpx.AsyncClient``) is used as it is when given.
 
 What this module guarantees to the attempt loop above it:
 
@@ -16,7 +16,7 @@ What this module guarantees to the attempt loop above it:
   ``except`` block: it carries only the exception's class name, never its
   traceback (httpcore's frames hold the request headers, so the key).
 * The request headers (with the key) are built as an argument expression of the
-  pool call: no frame of this module keeps them in a local.
+  session call, or inside h1's socket write: no frame of the project keeps them in a local.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ from urllib.parse import urlencode
 
 import httpcore
 import httpx
+
+from .body import BodyTooLarge
+from .h1 import OriginConnections
+from .secret import request_headers
 
 if TYPE_CHECKING:
     from .secret import Secret
@@ -57,14 +61,6 @@ def _failure(exc: BaseException) -> TransportFailure:
     return TransportFailure(type(exc).__name__, timed_out=isinstance(exc, TIMEOUT_ERRORS))
 
 
-# Connections per pool: LoopClients spreads requests over many one-connection pools.
-POOL_CONNECTIONS = 1
-
-_ACCEPT = (b"Accept", b"application/json")
-_JSON_BODY = (_ACCEPT, (b"Content-Type", b"application/json"))
-_NO_BODY = (_ACCEPT,)
-
-
 class Answer(NamedTuple):
     """A complete response: status, lower-case header names, body."""
 
@@ -83,16 +79,6 @@ class TransportFailure(Exception):
         self.timed_out = timed_out
 
 
-class BodyTooLarge(Exception):
-    """The body passed ``limit`` bytes (``declared``: its Content-Length, if it had one)."""
-
-    def __init__(self, status: int, limit: int, declared: int | None) -> None:
-        super().__init__(f"body over {limit} bytes")
-        self.status = status
-        self.limit = limit
-        self.declared = declared
-
-
 @functools.cache
 def ssl_context() -> ssl.SSLContext:
     # Verification on, with certifi's roots as httpx would use. Built once: loading the CA
@@ -102,19 +88,13 @@ def ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def new_pool() -> httpcore.AsyncConnectionPool:
-    return httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context(), max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_CONNECTIONS
-    )
+def new_pool() -> OriginConnections:
+    # One keep-alive connection per origin: LoopClients spreads requests over many of these.
+    return OriginConnections(ssl_context())
 
 
 def full_url(url: str, params: list[tuple[str, str]] | None) -> str:
     return f"{url}?{urlencode(params)}" if params else url
-
-
-def _headers(secret: Secret | None, content: bytes | None) -> list[tuple[bytes, bytes]]:
-    extra = _JSON_BODY if content is not None else _NO_BODY
-    return secret.header_list(extra) if secret is not None else list(extra)
 
 
 def _declared_length(headers: dict[str, str]) -> int | None:
@@ -142,26 +122,17 @@ async def _read_capped(status: int, headers: dict[str, str], chunks: AsyncIterat
 
 
 async def send(
-    pool: httpcore.AsyncConnectionPool,
+    pool: OriginConnections,
     verb: str,
     url: str,
     secret: Secret | None,
     content: bytes | None,
-    timeout: float,  # noqa: ASYNC109 - httpcore's per-phase timeouts; the attempt's own bound is above
+    timeout: float,  # noqa: ASYNC109 - h1's per-phase timeouts; the attempt's own bound is above
     max_size: int,
 ) -> Answer:
     failure: TransportFailure | None = None
     try:
-        async with pool.stream(
-            verb.encode(),
-            url.encode(),
-            headers=_headers(secret, content),
-            content=content,
-            extensions={"timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}},
-        ) as response:
-            headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in response.headers}
-            body = await _read_capped(response.status, headers, response.aiter_stream(), max_size)
-            return Answer(response.status, headers, body)
+        return Answer(*await pool.send(verb, url, secret, content, timeout, max_size))
     except _FAILURES as exc:
         failure = _failure(exc)
     raise failure  # here, not in the handler: the third-party exception is no __context__
@@ -172,7 +143,9 @@ async def send_with_session(
 ) -> Answer:
     failure: TransportFailure | None = None
     try:
-        async with session.stream(verb, url, headers=_headers(secret, content), content=content) as response:
+        async with session.stream(
+            verb, url, headers=request_headers(secret, content is not None), content=content
+        ) as response:
             headers = dict(response.headers)
             body = await _read_capped(response.status_code, headers, response.aiter_bytes(), max_size)
             return Answer(response.status_code, headers, body)

@@ -62,7 +62,6 @@ RARE = (
     "twentyMinionsIn3SecondsCount",
     "twoWardsOneSweeperCount",
     "voidMonsterKill",
-    "hadAfkTeammate",
     "moreEnemyJungleThanOpponent",
     "firstTurretKilled",
     "initialBuffCount",
@@ -106,9 +105,10 @@ SMALL = (
     "killsOnOtherLanesEarlyJungleAsLaner",
     "maxKillDeficit",
     "maxLevelLeadLaneOpponent",
-    "laningPhaseGoldExpAdvantage",
     "soloTurretsLategame",
 )
+# Yes/no flags Riot sends as 0 or 1 (the schema's enum says so).
+FLAGS = ("laningPhaseGoldExpAdvantage",)
 # Per-game volumes: tens to hundreds.
 LARGE = ("landSkillShotsEarlyGame", "laneMinionsFirst10Minutes", "skillshotsDodged", "skillshotsHit")
 # Fractions/amounts reported as floats.
@@ -134,6 +134,18 @@ OPTIONAL_TIMES = (
 )
 
 
+# Lane, jungle and objective counters Arena (CHERRY) matches do not carry (NA1_5245486208).
+NOT_IN_ARENA = frozenset(
+    {
+        "controlWardTimeCoverageInRiverOrEnemyHalf", "earliestBaron", "earliestDragonTakedown",
+        "earlyLaningPhaseGoldExpAdvantage", "fastestLegendary", "firstTurretKilledTime",
+        "junglerKillsEarlyJungle", "killsOnLanersEarlyJungleAsJungler", "laningPhaseGoldExpAdvantage",
+        "maxCsAdvantageOnLaneOpponent", "maxLevelLeadLaneOpponent", "playedChampSelectPosition",
+        "soloTurretsLategame", "visionScoreAdvantageLaneOpponent",
+    }
+)  # fmt: skip
+
+
 def challenges(
     r: random.Random,
     s: dict[str, int],
@@ -149,6 +161,8 @@ def challenges(
         out[name] = 1 if r.random() < 0.06 else 0
     for name in SMALL:
         out[name] = int(r.expovariate(1 / 3))
+    for name in FLAGS:
+        out[name] = int(r.random() < 0.45)
     for name in LARGE:
         out[name] = r.randint(5, 180)
     for name in FLOATS:

@@ -11,6 +11,8 @@ from .ids import PLATFORMS_BY_REGION, REGION_OF_PLATFORM, player, riot_id_of
 from .lol_static import CHAMPION_IDS, CHAMPION_NAME, GAME_VERSIONS, HISTORY_MIX, POSITIONS, QUEUES
 from .matchlist import MATCHES, MatchSeed
 
+ARENA_PLAYERS = 16
+
 
 @dataclass(frozen=True, slots=True)
 class Player:
@@ -22,6 +24,8 @@ class Player:
     position: str  # "" outside Summoner's Rift
     champion_id: int
     champion_name: str
+    subteam: int = 0  # Arena (CHERRY): the duo, 1-8; 0 elsewhere
+    placement: int = 0  # Arena: the duo's final place, 1-8; 0 elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +76,19 @@ def match_core(match_id: str, server: str, key: str, seed: MatchSeed | None) -> 
     map_id, mode, game_type = QUEUES.get(queue, QUEUES[420])
     aram = mode == "ARAM"
     duration = r.randint(840, 1500) if aram else r.randint(960, 2400)
-    champions = r.sample(CHAMPION_IDS, 10)
-    owner_slot = seed_int("owner-slot", match_id) % 10
+    arena = mode == "CHERRY"
+    size = ARENA_PLAYERS if arena else 10
+    if arena:
+        duration = r.randint(1100, 1700)
+    champions = r.sample(CHAMPION_IDS, size)
+    # Arena: 8 duos; the top four places count as team 100 (win), the others as 200, as at Riot.
+    places = r.sample(range(1, 9), 8)
+    owner_slot = seed_int("owner-slot", match_id) % size
     players = []
-    for i in range(10):
-        team = 100 if i < 5 else 200
+    for i in range(size):
+        subteam = i // 2 + 1 if arena else 0
+        placement = places[subteam - 1] if arena else 0
+        team = (100 if placement <= 4 else 200) if arena else 100 if i < 5 else 200
         if seed is not None and i == owner_slot:
             puuid = seed.owner
             name, tag = riot_id_of(puuid, key)
@@ -84,7 +96,7 @@ def match_core(match_id: str, server: str, key: str, seed: MatchSeed | None) -> 
             puuid, name, tag = player(("match", match_id, i), key)
         position = "" if aram else POSITIONS[i % 5]
         champ = champions[i]
-        players.append(Player(i + 1, puuid, name, tag, team, position, champ, CHAMPION_NAME[champ]))
+        players.append(Player(i + 1, puuid, name, tag, team, position, champ, CHAMPION_NAME[champ], subteam, placement))
     return MatchCore(
         match_id=match_id,
         platform=platform,
@@ -97,6 +109,6 @@ def match_core(match_id: str, server: str, key: str, seed: MatchSeed | None) -> 
         creation_ms=creation,
         start_ms=creation + r.randint(20_000, 90_000),
         duration_s=duration,
-        winner=r.choice((100, 200)),
+        winner=100 if arena else r.choice((100, 200)),
         players=tuple(players),
     )

@@ -9,7 +9,7 @@ from ._core import ANCHOR_MS, Handler, Request, iso_utc, rng
 LOCALES = ("en_US", "es_MX", "pt_BR", "fr_FR", "de_DE", "ko_KR", "ja_JP")
 
 
-def _status(r: random.Random, maintenance: bool) -> dict[str, object]:
+def _status(r: random.Random, maintenance: bool, strict: bool = False) -> dict[str, object]:
     created = ANCHOR_MS - r.randrange(3 * 86_400_000)
     title = "Scheduled maintenance" if maintenance else "Players may experience login issues"
     body = "We are performing maintenance." if maintenance else "We are investigating reports of login issues."
@@ -37,6 +37,8 @@ def _status(r: random.Random, maintenance: bool) -> dict[str, object]:
         entry["incident_severity"] = "info"
     else:
         entry["incident_severity"] = r.choice(("info", "warning"))
+        if strict:  # tft-status-v1 requires the field on incidents too; Riot sends the closed state
+            entry["maintenance_status"] = "complete"
     return entry
 
 
@@ -48,7 +50,7 @@ def platform_data(req: Request) -> object:
         "name": server.upper(),
         "locales": list(LOCALES[: r.randint(1, len(LOCALES))]),
         "maintenances": [_status(r, True)] if r.random() < 0.2 else [],
-        "incidents": [_status(r, False)] if r.random() < 0.2 else [],
+        "incidents": [_status(r, False, req.operation.startswith("tft-"))] if r.random() < 0.2 else [],
     }
 
 

@@ -122,6 +122,24 @@ def _unit(r: random.Random) -> dict[str, object]:
     }
 
 
+# Current captures are on the 16.x patches.
+GAME_VERSIONS = (
+    "Linux Version 16.1.734.1289 (Jan 07 2026/16:02:51) [PUBLIC] <Releases/16.1>",
+    "Linux Version 16.2.738.4415 (Jan 21 2026/17:40:12) [PUBLIC] <Releases/16.2>",
+    "Linux Version 16.3.742.2006 (Feb 04 2026/15:11:37) [PUBLIC] <Releases/16.3>",
+)
+
+
+def _skill_tree(r: random.Random, puuid: str, placement: int) -> dict[str, int]:
+    """A player's ranked-season progress nodes (uuid -> points) and the two event counters."""
+    nodes = {uuid_from("skill-node", i): r.choice((0, r.randint(100, 300))) for i in range(r.randint(4, 7))}
+    return {
+        **nodes,
+        "EventSkill_DemotionProtection": r.choice((0, 0, 1)),
+        "EventSkill_PlacementDelta": (5 - placement) * 150 if placement != 5 else 0,
+    }
+
+
 def _participant(r: random.Random, puuid: str, name: str, tag: str, placement: int, length: float) -> dict[str, object]:
     units = [_unit(r) for _ in range(r.randint(6, 10))]
     traits = []
@@ -155,7 +173,7 @@ def _participant(r: random.Random, puuid: str, name: str, tag: str, placement: i
         "puuid": puuid,
         "riotIdGameName": name,
         "riotIdTagline": tag,
-        "skill_tree": {},
+        "skill_tree": _skill_tree(r, puuid, placement),
         "time_eliminated": length - (placement - 1) * r.uniform(60, 180),
         "total_damage_to_players": r.randint(20, 200) // placement,
         "traits": traits,
@@ -191,7 +209,7 @@ def _match(match_id: str, server: str, key: str, owner: str | None) -> dict[str,
             "gameId": int(number),
             "game_datetime": creation + int(length * 1000),
             "game_length": length,
-            "game_version": "Linux Version 15.12.692.4180 (Jun 10 2025/17:22:14) [PUBLIC] <Releases/15.12>",
+            "game_version": r.choice(GAME_VERSIONS),
             "mapId": 22,
             "participants": participants,
             "queueId": 1100,

@@ -1,6 +1,7 @@
 """match-v5 (and lol-rso-match-v1) ``getTimeline``: one frame a minute, ~250-900 KB of JSON.
 
-Built on the same MatchCore as getMatch, so participants, duration, game id and winner agree.
+Rendered from the same Story as getMatch (``match_story``), so every count a timeline implies
+(kills, level-ups, buildings, monsters) is the match's own, and XP and gold frames only grow.
 """
 
 from __future__ import annotations
@@ -11,20 +12,11 @@ from ._core import Handler, Request, check_not_found, rng
 from .lol_static import BOOTS, COMPONENTS, LEGENDARY_ITEMS, STARTERS
 from .match import core_for, match_context
 from .match_core import MatchCore
+from .match_story import FRAME_MS, Building, Kill, Monster, Story, level_for, story
 
-FRAME_MS = 60_000
-WARDS = ("YELLOW_TRINKET", "CONTROL_WARD", "SIGHT_WARD", "BLUE_TRINKET")
+WARDS = ("YELLOW_TRINKET", "CONTROL_WARD", "SIGHT_WARD", "BLUE_TRINKET", "UNDEFINED")
 LANES = ("TOP_LANE", "MID_LANE", "BOT_LANE")
-TOWERS = ("OUTER_TURRET", "INNER_TURRET", "BASE_TURRET", "NEXUS_TURRET")
-MONSTERS = (
-    ("DRAGON", "FIRE_DRAGON"),
-    ("DRAGON", "OCEAN_DRAGON"),
-    ("DRAGON", "CHEMTECH_DRAGON"),
-    ("HORDE", ""),
-    ("RIFTHERALD", ""),
-    ("BARON_NASHOR", ""),
-    ("ATAKHAN", ""),
-)
+CONSUMABLES = (2003, 2003, 2055, 2031, 2138, 2139, 2140)  # potions, control ward, elixirs
 SPELL_SUFFIXES = ("basicattack", "basicattack2", "q", "w", "e", "r", "passive")
 
 
@@ -32,12 +24,17 @@ def _position(r: random.Random) -> dict[str, int]:
     return {"x": r.randint(300, 14500), "y": r.randint(300, 14500)}
 
 
-def _frame_participant(r: random.Random, pid: int, minute: int) -> dict[str, object]:
-    level = min(18, 1 + minute * 2 // 3)
-    gold = 500 + minute * r.randint(280, 480)
-    dmg = minute * r.randint(600, 1500)
-    champ_dmg = dmg // r.randint(4, 9)
-    taken = minute * r.randint(300, 900)
+def _frame_participant(r: random.Random, core: MatchCore, st: Story, pid: int, i: int) -> dict[str, object]:
+    xp = st.xp[pid][i]
+    level = level_for(xp)
+    gold = st.gold[pid][i]
+    minute = st.frame_times[i] / FRAME_MS
+    # Damage only grows: a per-player rate times the time played (seeded per player, not per frame).
+    pr = rng("frame-rates", core.match_id, pid)
+    dmg = int(minute * pr.randint(600, 1500))
+    champ_dmg = dmg // pr.randint(4, 9)
+    taken = int(minute * pr.randint(300, 900))
+    cs_rate, jungle_rate = pr.randint(0, 8), pr.randint(0, 5)
     health_max = 600 + level * r.randint(80, 120)
     return {
         "championStats": {
@@ -67,7 +64,7 @@ def _frame_participant(r: random.Random, pid: int, minute: int) -> dict[str, obj
             "powerRegen": r.randint(5, 30),
             "spellVamp": 0,
         },
-        "currentGold": r.randint(0, 1500),
+        "currentGold": min(gold, r.randint(0, 1500)),
         "damageStats": {
             "magicDamageDone": dmg // 2,
             "magicDamageDoneToChampions": champ_dmg // 2,
@@ -83,185 +80,251 @@ def _frame_participant(r: random.Random, pid: int, minute: int) -> dict[str, obj
             "trueDamageTaken": 0,
         },
         "goldPerSecond": 0,
-        "jungleMinionsKilled": minute * r.randint(0, 5) if pid in (2, 7) else r.randint(0, 4),
+        "jungleMinionsKilled": int(minute * jungle_rate),
         "level": level,
-        "minionsKilled": minute * r.randint(0, 8),
+        "minionsKilled": int(minute * cs_rate),
         "participantId": pid,
         "position": _position(r),
-        "timeEnemySpentControlled": minute * r.randint(0, 9000),
+        "timeEnemySpentControlled": int(minute * pr.randint(0, 9000)),
         "totalGold": gold,
-        "xp": int(level * level * 55 + r.randint(0, 300)),
+        "xp": xp,
     }
 
 
-def _damage_list(r: random.Random, core: MatchCore, attackers: list[int]) -> list[dict[str, object]]:
+def _damage_list(r: random.Random, core: MatchCore, attackers: list[int], n: int) -> list[dict[str, object]]:
     out = []
-    for pid in attackers:
+    for j in range(n):
+        pid = attackers[j % len(attackers)]
         name = core.players[pid - 1].champion_name
-        for _ in range(r.randint(2, 5)):
-            suffix = r.choice(SPELL_SUFFIXES)
-            basic = suffix.startswith("basic")
-            physical = r.randint(0, 400)
-            out.append(
-                {
-                    "basic": basic,
-                    "magicDamage": 0 if basic else r.randint(0, 300),
-                    "name": name,
-                    "participantId": pid,
-                    "physicalDamage": physical,
-                    "spellName": f"{name.lower()}{suffix}",
-                    "spellSlot": 64 if basic else r.choice((0, 1, 2, 3, 63)),
-                    "trueDamage": r.choice((0, 0, r.randint(10, 120))),
-                    "type": "OTHER",
-                }
-            )
+        suffix = r.choice(SPELL_SUFFIXES)
+        basic = suffix.startswith("basic")
+        physical = r.randint(0, 400)
+        out.append(
+            {
+                "basic": basic,
+                "magicDamage": 0 if basic else r.randint(0, 300),
+                "name": name,
+                "participantId": pid,
+                "physicalDamage": physical,
+                "spellName": f"{name.lower()}{suffix}",
+                "spellSlot": 64 if basic else r.choice((0, 1, 2, 3, 63)),
+                "trueDamage": r.choice((0, 0, r.randint(10, 120))),
+                "type": "OTHER",
+            }
+        )
     return out
 
 
-def _kill(r: random.Random, core: MatchCore, t: int, streaks: dict[int, int]) -> list[dict[str, object]]:
-    killer = r.randint(1, 10)
-    enemies = [p for p in range(1, 11) if (p > 5) != (killer > 5)]
-    allies = [p for p in range(1, 11) if (p > 5) == (killer > 5) and p != killer]
-    victim = r.choice(enemies)
-    assists = sorted(r.sample(allies, r.randint(0, 3)))
-    streaks[killer] = streaks.get(killer, 0) + 1
-    streaks[victim] = 0
-    dealt = _damage_list(r, core, [victim])
-    received = _damage_list(r, core, [killer, *assists])
+def _kill_events(r: random.Random, core: MatchCore, k: Kill) -> list[dict[str, object]]:
+    dealt = _damage_list(r, core, [k.victim], r.randint(2, 6))
+    received = _damage_list(r, core, [k.killer, *k.assists], r.randint(6, 14))
     pos = _position(r)
-    events: list[dict[str, object]] = [
+    event: dict[str, object] = {"bounty": k.bounty, "killStreakLength": k.streak, "killerId": k.killer}
+    if k.assists:  # Riot leaves the key out rather than send an empty list
+        event = {"assistingParticipantIds": list(k.assists), **event}
+    event.update(
         {
-            "assistingParticipantIds": assists,
-            "bounty": r.choice((300, 300, 400, 150, 700)),
-            "killStreakLength": streaks[killer] - 1,
-            "killerId": killer,
             "position": pos,
-            "shutdownBounty": r.choice((0, 0, 0, 150, 300)),
-            "timestamp": t,
+            "shutdownBounty": k.shutdown,
+            "timestamp": k.t,
             "type": "CHAMPION_KILL",
             "victimDamageDealt": dealt,
             "victimDamageReceived": received,
-            "victimId": victim,
-            "victimTeamfightDamageDealt": dealt,
-            "victimTeamfightDamageReceived": received,
+            "victimId": k.victim,
+            "victimTeamfightDamageDealt": dealt + _damage_list(r, core, [k.victim], r.randint(0, 3)),
+            "victimTeamfightDamageReceived": received + _damage_list(r, core, [k.killer], r.randint(0, 3)),
         }
-    ]
-    if r.random() < 0.15:
+    )
+    events = [event]
+    if k.multi >= 2:
         events.append(
             {
                 "killType": "KILL_MULTI",
-                "killerId": killer,
-                "multiKillLength": 2,
+                "killerId": k.killer,
+                "multiKillLength": k.multi,
                 "position": pos,
-                "timestamp": t + 1,
+                "timestamp": k.t,
                 "type": "CHAMPION_SPECIAL_KILL",
             }
         )
     return events
 
 
-def _minor_event(r: random.Random, t: int, minute: int) -> dict[str, object]:
-    pid = r.randint(1, 10)
-    roll = r.random()
-    if roll < 0.3:
-        pool = STARTERS if minute < 2 else r.choice((COMPONENTS, COMPONENTS, LEGENDARY_ITEMS, BOOTS))
-        return {"itemId": r.choice(pool), "participantId": pid, "timestamp": t, "type": "ITEM_PURCHASED"}
-    if roll < 0.55:
-        return {"itemId": r.choice(COMPONENTS), "participantId": pid, "timestamp": t, "type": "ITEM_DESTROYED"}
-    if roll < 0.7:
-        return {"creatorId": pid, "timestamp": t, "type": "WARD_PLACED", "wardType": r.choice(WARDS)}
-    if roll < 0.78:
-        return {"killerId": pid, "timestamp": t, "type": "WARD_KILL", "wardType": r.choice(WARDS)}
-    if roll < 0.9:
-        return {
-            "levelUpType": "NORMAL",
-            "participantId": pid,
-            "skillSlot": r.randint(1, 4),
-            "timestamp": t,
-            "type": "SKILL_LEVEL_UP",
-        }
-    if roll < 0.97:
-        return {"level": min(18, 2 + minute // 2), "participantId": pid, "timestamp": t, "type": "LEVEL_UP"}
-    return {"itemId": r.choice(COMPONENTS), "participantId": pid, "timestamp": t, "type": "ITEM_SOLD"}
-
-
-def _objective(r: random.Random, t: int, minute: int) -> dict[str, object]:
-    killer = r.randint(1, 10)
-    if minute < 14 and r.random() < 0.5:
-        return {
-            "killerId": killer,
-            "laneType": r.choice(LANES),
+def _building_event(r: random.Random, b: Building) -> dict[str, object]:
+    event: dict[str, object] = {}
+    if b.assists:
+        event["assistingParticipantIds"] = list(b.assists)
+    event.update(
+        {
+            "bounty": r.choice((0, 0, 250, 275)),
+            "buildingType": b.building_type,
+            "killerId": b.killer,
+            "laneType": b.lane,
             "position": _position(r),
-            "teamId": 200 if killer <= 5 else 100,
-            "timestamp": t,
-            "type": "TURRET_PLATE_DESTROYED",
+            "teamId": b.team_id,
+            "timestamp": b.t,
         }
-    if r.random() < 0.5:
-        return {
-            "assistingParticipantIds": [],
-            "bounty": 0,
-            "buildingType": "TOWER_BUILDING",
-            "killerId": killer,
-            "laneType": r.choice(LANES),
-            "position": _position(r),
-            "teamId": 200 if killer <= 5 else 100,
-            "timestamp": t,
-            "towerType": r.choice(TOWERS),
-            "type": "BUILDING_KILL",
-        }
-    monster, sub = r.choice(MONSTERS)
-    event: dict[str, object] = {
-        "assistingParticipantIds": [],
-        "bounty": 0,
-        "killerId": killer,
-        "killerTeamId": 100 if killer <= 5 else 200,
-        "monsterType": monster,
-        "position": _position(r),
-        "timestamp": t,
-        "type": "ELITE_MONSTER_KILL",
-    }
-    if sub:
-        event["monsterSubType"] = sub
+    )
+    if b.tower_type:
+        event["towerType"] = b.tower_type
+    event["type"] = "BUILDING_KILL"
     return event
 
 
-def build_timeline(core: MatchCore) -> dict[str, object]:
-    r = rng("timeline", core.match_id)
-    end_ms = core.duration_s * 1000 + r.randint(0, 999)
-    streaks: dict[int, int] = {}
-    frames = []
-    minutes = end_ms // FRAME_MS + 1  # a frame per minute, plus the closing frame at the end
-    for minute in range(minutes + 1):
-        ts = min(minute * FRAME_MS + (r.randint(0, 400) if minute else 0), end_ms)
-        start = (minute - 1) * FRAME_MS
-        events: list[dict[str, object]] = []
-        if minute == 0:
-            events.append({"realTimestamp": core.start_ms, "timestamp": 0, "type": "PAUSE_END"})
-        else:
-            n_minor = r.randint(18, 40)
-            stamps = sorted(r.randint(max(0, start), ts) for _ in range(n_minor + 4))
-            for t in stamps[:n_minor]:
-                events.append(_minor_event(r, t, minute))
-            for t in stamps[n_minor : n_minor + r.randint(0, 3)]:
-                events.extend(_kill(r, core, t, streaks) if minute > 2 else [])
-            if r.random() < 0.35 and minute > 4:
-                events.append(_objective(r, stamps[-1], minute))
-            events.sort(key=lambda e: int(e["timestamp"]))  # type: ignore[call-overload]
-        if minute == minutes:
-            events.append(
+def _monster_event(r: random.Random, m: Monster) -> dict[str, object]:
+    event: dict[str, object] = {}
+    if m.assists:
+        event["assistingParticipantIds"] = list(m.assists)
+    event.update({"bounty": 0, "killerId": m.killer, "killerTeamId": m.killer_team})
+    if m.sub_type:
+        event["monsterSubType"] = m.sub_type
+    event.update(
+        {"monsterType": m.monster_type, "position": _position(r), "timestamp": m.t, "type": "ELITE_MONSTER_KILL"}
+    )
+    return event
+
+
+def _minor_events(r: random.Random, core: MatchCore, st: Story) -> list[dict[str, object]]:
+    """Shopping, wards, skill points and plates: what fills a real timeline between the fights."""
+    end = st.end_ms
+    out: list[dict[str, object]] = []
+    for p in core.players:
+        pid = p.participant_id
+        for t in (r.randint(1_000, 20_000), r.randint(1_000, 20_000)):
+            out.append({"itemId": r.choice(STARTERS), "participantId": pid, "timestamp": t, "type": "ITEM_PURCHASED"})
+        for _ in range(int(end / 60_000 * r.uniform(0.6, 1.0))):
+            t = r.randint(60_000, end - 1)
+            pool = r.choice((COMPONENTS, COMPONENTS, LEGENDARY_ITEMS, BOOTS))
+            item = r.choice(pool)
+            out.append({"itemId": item, "participantId": pid, "timestamp": t, "type": "ITEM_PURCHASED"})
+            if r.random() < 0.03:  # bought by mistake and undone a moment later
+                out.append(
+                    {
+                        "afterId": 0,
+                        "beforeId": item,
+                        "goldGain": r.choice((300, 350, 400, 450, 800, 875, 1100, 1300)),
+                        "participantId": pid,
+                        "timestamp": t + r.randint(500, 4_000),
+                        "type": "ITEM_UNDO",
+                    }
+                )
+            elif pool is COMPONENTS and r.random() < 0.85:  # built into something else later
+                out.append(
+                    {
+                        "itemId": item,
+                        "participantId": pid,
+                        "timestamp": min(end - 1, t + r.randint(30_000, 400_000)),
+                        "type": "ITEM_DESTROYED",
+                    }
+                )
+        # Potions and control wards: bought, then used up (most of a real timeline's ITEM_DESTROYED).
+        for _ in range(int(end / 60_000 * r.uniform(0.3, 0.7))):
+            t = r.randint(20_000, end - 1)
+            item = r.choice(CONSUMABLES)
+            out.append({"itemId": item, "participantId": pid, "timestamp": t, "type": "ITEM_PURCHASED"})
+            used = min(end - 1, t + r.randint(20_000, 300_000))
+            out.append({"itemId": item, "participantId": pid, "timestamp": used, "type": "ITEM_DESTROYED"})
+        if r.random() < 0.6:
+            out.append(
                 {
-                    "gameId": core.game_id,
-                    "realTimestamp": core.end_ms,
-                    "timestamp": end_ms,
-                    "type": "GAME_END",
-                    "winningTeam": core.winner,
+                    "itemId": r.choice(STARTERS),
+                    "participantId": pid,
+                    "timestamp": r.randint(400_000, end - 1),
+                    "type": "ITEM_SOLD",
                 }
             )
+        if core.game_mode == "CHERRY":
+            continue
+        for _ in range(int(end / 60_000 * r.uniform(0.3, 0.9))):
+            ward = r.choices(WARDS, (41, 29, 64, 8, 8))[0]
+            out.append(
+                {"creatorId": pid, "timestamp": r.randint(60_000, end - 1), "type": "WARD_PLACED", "wardType": ward}
+            )
+        for _ in range(int(end / 60_000 * r.uniform(0.05, 0.3))):
+            ward = r.choices(WARDS[:4], (41, 29, 64, 8))[0]
+            out.append(
+                {"killerId": pid, "timestamp": r.randint(120_000, end - 1), "type": "WARD_KILL", "wardType": ward}
+            )
+    for t, pid, level in st.level_ups:
+        out.append({"level": level, "participantId": pid, "timestamp": t, "type": "LEVEL_UP"})
+        if level <= 18:  # a skill point each level, spent a moment later
+            slot = 4 if level in (6, 11, 16) else r.randint(1, 3)
+            out.append(
+                {
+                    "levelUpType": "NORMAL",
+                    "participantId": pid,
+                    "skillSlot": slot,
+                    "timestamp": min(end - 1, t + r.randint(200, 20_000)),
+                    "type": "SKILL_LEVEL_UP",
+                }
+            )
+    for p in core.players:  # the first skill point, at level 1
+        out.append(
+            {
+                "levelUpType": "NORMAL",
+                "participantId": p.participant_id,
+                "skillSlot": r.randint(1, 3),
+                "timestamp": r.randint(1_000, 60_000),
+                "type": "SKILL_LEVEL_UP",
+            }
+        )
+    if core.game_mode == "CLASSIC":
+        for _ in range(r.randint(8, 20)):
+            killer = r.choice(core.players)
+            out.append(
+                {
+                    "killerId": killer.participant_id,
+                    "laneType": r.choice(LANES),
+                    "position": _position(r),
+                    "teamId": 300 - killer.team_id,
+                    "timestamp": r.randint(300_000, min(end - 1, 840_000)),
+                    "type": "TURRET_PLATE_DESTROYED",
+                }
+            )
+    for t, pid, kind in st.transforms:
+        out.append({"participantId": pid, "timestamp": t, "transformType": kind, "type": "CHAMPION_TRANSFORM"})
+    if st.soul is not None:
+        t, team, name = st.soul
+        out.append({"name": name, "teamId": team, "timestamp": t, "type": "DRAGON_SOUL_GIVEN"})
+    return out
+
+
+def build_timeline(core: MatchCore) -> dict[str, object]:
+    st = story(core)
+    r = rng("timeline", core.match_id)
+    events: list[dict[str, object]] = []
+    for k in st.kills:
+        events.extend(_kill_events(r, core, k))
+    events.extend(_building_event(r, b) for b in st.buildings)
+    events.extend(_monster_event(r, m) for m in st.monsters)
+    events.extend(_minor_events(r, core, st))
+    events.sort(key=lambda e: int(e["timestamp"]))  # type: ignore[call-overload]
+    times = st.frame_times
+    # Each event goes to the frame whose minute it happened in (the frame stamped after it).
+    buckets: list[list[dict[str, object]]] = [[] for _ in times]
+    buckets[0].append({"realTimestamp": core.start_ms, "timestamp": 0, "type": "PAUSE_END"})
+    frame = 1
+    for event in events:
+        t = int(event["timestamp"])  # type: ignore[call-overload]
+        while frame < len(times) - 1 and t >= times[frame]:
+            frame += 1
+        buckets[frame].append(event)
+    buckets[-1].append(
+        {
+            "gameId": core.game_id,
+            "realTimestamp": core.end_ms,
+            "timestamp": st.end_ms,
+            "type": "GAME_END",
+            "winningTeam": core.winner,
+        }
+    )
+    frames = []
+    for i, ts in enumerate(times):
         frames.append(
             {
-                "events": events,
+                "events": buckets[i],
                 "participantFrames": {
-                    str(p.participant_id): _frame_participant(r, p.participant_id, minute) for p in core.players
+                    str(p.participant_id): _frame_participant(r, core, st, p.participant_id, i) for p in core.players
                 },
                 "timestamp": ts,
             }

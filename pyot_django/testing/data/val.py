@@ -305,15 +305,13 @@ def content(req: Request) -> object:
         "totems",
     ):
         out[kind] = [_item(kind, f"{kind}{i}", localized) for i in range(8)]
-    out["acts"] = [
-        {
-            **_item("act", f"{n}-{i}", localized),
-            "name": n,
-            "isActive": i == len(ACT_NAMES) - 1,
-            "id": uuid_from("act", i),
-        }
-        for i, n in enumerate(ACT_NAMES)
-    ]
+    # Acts carry no assetName (unlike the other items), but a type and their episode's id.
+    out["acts"] = []
+    for i, n in enumerate(ACT_NAMES):
+        act = {k: v for k, v in _item("act", f"{n}-{i}", localized).items() if k != "assetName"}
+        act.update({"name": n, "isActive": i == len(ACT_NAMES) - 1, "id": uuid_from("act", i), "type": "act"})
+        act["parentId"] = uuid_from("episode", i // 3)
+        out["acts"].append(act)
     return out
 
 

@@ -1,0 +1,283 @@
+"""A native async path to a Redis-backed Django cache alias, through ``redis.asyncio``.
+
+Django's async cache API (``aget``/``aset``) runs the sync client in a worker
+thread: on django-redis a hit costs 2-3x one ``redis.asyncio`` GET of the same
+bytes. For django-redis (``django_redis.cache.RedisCache`` with its
+``DefaultClient``) and Django's own ``django.core.cache.backends.redis.RedisCache``,
+:class:`NativeRedis` reads and writes the same entries the alias does, with the
+alias's own pieces, so each path reads what the other wrote (and plain
+``cache.get`` reads both):
+
+- the key function: ``KEY_FUNCTION(key, KEY_PREFIX, VERSION)``;
+- the value encoding: django-redis's ``encode``/``decode`` (its ``SERIALIZER`` and
+  ``COMPRESSOR`` classes from ``OPTIONS``), Django's ``RedisSerializer`` (pickle) or
+  the alias's ``serializer`` option;
+- timeouts as each backend turns them into Redis expiries (django-redis: ``PX``
+  in milliseconds, <= 0 deletes; Django: ``EX`` in whole seconds, 0 deletes).
+
+Anything this module cannot mirror exactly (several servers, sentinel or sharded
+clients, the herd client, a custom pool or client class) gets ``None`` from
+:func:`native_redis`, and the store keeps ``aget``/``aset``.
+
+Connections: one ``redis.asyncio`` client per running event loop, because
+``async_to_sync`` may run each call on a fresh loop and a connection bound to a
+dead loop cannot be reused. Each client closes with its loop (see
+:func:`_close_with_loop`) and is forgotten on the next lookup. At most
+``_POOL_SIZE`` connections per loop; a caller queues at most ``_POOL_WAIT`` s for one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncGenerator, Callable
+from typing import TYPE_CHECKING, Any
+
+import redis.asyncio as aioredis
+
+if TYPE_CHECKING:
+    from django.core.cache.backends.base import BaseCache
+
+__all__ = ["NativeRedis", "forget_native", "native_redis"]
+
+_POOL_SIZE, _POOL_WAIT = 64, 10.0
+_DEFAULT_SOCKET_TIMEOUT = 5.0
+"""Bound on one Redis reply when the alias sets none (django-redis and Django wait forever)."""
+
+# django-redis OPTIONS this module mirrors; any other option may change how entries
+# are stored or reached, so the alias then keeps Django's own async API.
+_DJANGO_REDIS_OPTIONS = frozenset(
+    {
+        "CLIENT_CLASS",
+        "SERIALIZER",
+        "COMPRESSOR",
+        "SOCKET_TIMEOUT",
+        "SOCKET_CONNECT_TIMEOUT",
+        "PASSWORD",
+        "IGNORE_EXCEPTIONS",
+        "LOG_IGNORED_EXCEPTIONS",
+        "CONNECTION_POOL_KWARGS",
+        "PICKLE_VERSION",
+    }
+)
+_DJANGO_OPTIONS = frozenset(
+    {
+        "serializer",
+        "db",
+        "password",
+        "username",
+        "socket_timeout",
+        "socket_connect_timeout",
+        "ssl_cert_reqs",
+        "health_check_interval",
+        "retry_on_timeout",
+    }
+)
+_POOL_KWARGS = frozenset({"max_connections", "ssl_cert_reqs", "health_check_interval", "retry_on_timeout"})
+
+
+async def _close_with_loop(client: aioredis.Redis) -> AsyncGenerator[None, None]:
+    """Stay suspended for the life of the loop; close the client when the loop shuts down.
+
+    ``asyncio.run`` (and so ``async_to_sync``) finalises pending async generators
+    before closing its loop, which runs this ``finally`` while the loop still works.
+    """
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
+class NativeRedis:
+    """``get``/``set``/``add`` of one Redis-backed alias, natively async (see the module docs)."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        connection: dict[str, Any],
+        key_func: Callable[[str, str, int], str],
+        key_prefix: str,
+        version: int,
+        encode: Callable[[Any], Any],
+        decode: Callable[[bytes], Any],
+        expiry: Callable[[float | None], tuple[str, int] | bool | None],
+    ) -> None:
+        self.url = url
+        self._connection = connection
+        self._key_func = key_func
+        self._key_prefix = key_prefix
+        self._version = version
+        self.encode = encode
+        self.decode = decode
+        self._expiry = expiry
+        self._clients: dict[asyncio.AbstractEventLoop, tuple[aioredis.Redis, AsyncGenerator[None, None]]] = {}
+        self._lock = threading.Lock()
+
+    def make_key(self, key: str) -> str:
+        """The Redis key the alias itself uses for ``key`` (its key function, prefix and version)."""
+        return self._key_func(key, self._key_prefix, self._version)
+
+    async def client(self) -> aioredis.Redis:
+        """This event loop's client (opened on first use, closed with the loop)."""
+        loop = asyncio.get_running_loop()
+        entry = self._clients.get(loop)
+        if entry is not None:
+            return entry[0]
+        with self._lock:
+            entry = self._clients.get(loop)
+            fresh = entry is None
+            if entry is None:
+                for dead in [other for other in self._clients if other.is_closed()]:
+                    del self._clients[dead]
+                pool = aioredis.BlockingConnectionPool.from_url(
+                    self.url, max_connections=_POOL_SIZE, timeout=_POOL_WAIT, **self._connection
+                )
+                client = aioredis.Redis.from_pool(pool)
+                entry = self._clients[loop] = (client, _close_with_loop(client))
+        if fresh:
+            await anext(entry[1])
+        return entry[0]
+
+    async def get(self, key: str, default: Any = None) -> Any:
+        raw = await (await self.client()).get(self.make_key(key))
+        return default if raw is None else self.decode(raw)
+
+    async def set(self, key: str, value: Any, ttl: float | None) -> None:
+        """Store ``value`` like the alias's ``set(key, value, ttl)`` (seconds; None: no expiry)."""
+        client = await self.client()
+        expiry = self._expiry(ttl)
+        if expiry is False:  # the backend deletes on a non-positive timeout
+            await client.delete(self.make_key(key))
+            return
+        if expiry is None:
+            await client.set(self.make_key(key), self.encode(value))
+        else:
+            unit, amount = expiry
+            await client.set(self.make_key(key), self.encode(value), **{unit: amount})
+
+    async def aclose(self) -> None:
+        """Close the running loop's client now (others close with their loops)."""
+        entry = self._clients.pop(asyncio.get_running_loop(), None)
+        if entry is not None:
+            await entry[1].aclose()
+
+
+def _px(timeout: float | None) -> tuple[str, int] | bool | None:
+    # django-redis DefaultClient.set: milliseconds, and a timeout <= 0 deletes the key.
+    if timeout is None:
+        return None
+    millis = int(timeout * 1000)
+    return ("px", millis) if millis > 0 else False
+
+
+def _ex(timeout: float | None) -> tuple[str, int] | bool | None:
+    # Django's RedisCache.get_backend_timeout + RedisCacheClient.set: whole seconds, 0 deletes.
+    if timeout is None:
+        return None
+    seconds = max(0, int(timeout))
+    return ("ex", seconds) if seconds > 0 else False
+
+
+def _native(
+    cache: BaseCache,
+    url: str,
+    connection: dict[str, Any],
+    encode: Callable[[Any], Any],
+    decode: Callable[[bytes], Any],
+    expiry: Callable[[float | None], tuple[str, int] | bool | None],
+) -> NativeRedis:
+    """The alias's own key function, prefix and version, with its backend's encoding and expiries."""
+    return NativeRedis(
+        url=url,
+        connection=connection,
+        key_func=cache.key_func,
+        key_prefix=cache.key_prefix,
+        version=cache.version,
+        encode=encode,
+        decode=decode,
+        expiry=expiry,
+    )
+
+
+def _for_django_redis(cache: BaseCache) -> NativeRedis | None:
+    from django_redis.client import DefaultClient
+    from django_redis.pool import ConnectionFactory
+
+    client = cache.client  # type: ignore[attr-defined]  # built lazily, no I/O
+    options: dict[str, Any] = getattr(client, "_options", None) or {}
+    if set(options) - _DJANGO_REDIS_OPTIONS:
+        return None
+    if type(client) is not DefaultClient or len(client._server) != 1:
+        return None
+    if type(client.connection_factory) is not ConnectionFactory:
+        return None
+    pool_kwargs = dict(options.get("CONNECTION_POOL_KWARGS") or {})
+    if set(pool_kwargs) - _POOL_KWARGS:
+        return None
+    pool_kwargs.pop("max_connections", None)  # ours is per event loop
+    connection: dict[str, Any] = {
+        "socket_timeout": options.get("SOCKET_TIMEOUT") or _DEFAULT_SOCKET_TIMEOUT,
+        "socket_connect_timeout": options.get("SOCKET_CONNECT_TIMEOUT") or _DEFAULT_SOCKET_TIMEOUT,
+        **pool_kwargs,
+    }
+    if options.get("PASSWORD"):
+        connection["password"] = options["PASSWORD"]
+    return _native(cache, client._server[0], connection, client.encode, client.decode, _px)
+
+
+def _for_django(cache: BaseCache) -> NativeRedis | None:
+    options: dict[str, Any] = getattr(cache, "_options", None) or {}
+    if set(options) - _DJANGO_OPTIONS:
+        return None
+    servers = cache._servers  # type: ignore[attr-defined]
+    if len(servers) != 1:
+        return None
+    serializer = cache._cache._serializer  # type: ignore[attr-defined]  # built lazily, no I/O
+    connection = {name: value for name, value in options.items() if name != "serializer"}
+    connection.setdefault("socket_timeout", _DEFAULT_SOCKET_TIMEOUT)
+    connection.setdefault("socket_connect_timeout", _DEFAULT_SOCKET_TIMEOUT)
+    return _native(cache, servers[0], connection, serializer.dumps, serializer.loads, _ex)
+
+
+_natives: dict[str, NativeRedis | None] = {}
+_natives_lock = threading.Lock()
+
+
+def native_redis(alias: str) -> NativeRedis | None:
+    """The native async path for cache ``alias``, or None when it must keep ``aget``/``aset``."""
+    try:
+        return _natives[alias]
+    except KeyError:
+        pass
+    from django.core.cache import caches
+
+    cache = caches[alias]
+    module = type(cache).__module__
+    native: NativeRedis | None = None
+    if module == "django_redis.cache" and type(cache).__name__ == "RedisCache":
+        native = _for_django_redis(cache)
+    elif module == "django.core.cache.backends.redis" and type(cache).__name__ == "RedisCache":
+        native = _for_django(cache)
+    with _natives_lock:
+        return _natives.setdefault(alias, native)
+
+
+def forget_native(**_: Any) -> None:
+    """Drop every alias's native path (``CACHES`` changed); clients close with their loops."""
+    with _natives_lock:
+        _natives.clear()
+
+
+def _on_setting_changed(*, setting: str, **_: Any) -> None:
+    if setting == "CACHES":
+        forget_native()
+
+
+def _connect() -> None:
+    from django.core.signals import setting_changed
+
+    setting_changed.connect(_on_setting_changed, dispatch_uid="pyot_django.stores.redis_async")
+
+
+_connect()
