@@ -6,6 +6,8 @@ import time
 
 import httpx
 
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: this suite is about what it measures, not Riot's id rules; its made-up ids are not what it tests
+
 KEY = {"X-Riot-Token": "RGAPI-test"}
 SUMMONER = "/na1/lol/summoner/v4/summoners/by-puuid/p-wan"
 

@@ -23,6 +23,7 @@ import redis
 from django.db import connection
 
 from pyot_django.pipeline.lease import _FOLLOW_MAX, _LEASE_TTL
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: this suite is about what it measures, not Riot's id rules; its made-up ids are not what it tests
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATION = "summoner-v4.getByPUUID"

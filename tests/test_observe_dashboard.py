@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
 
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: made-up ids; it charts what the workers did
 from tests.observe_support import observe_settings
 from tests.test_admin_browser import ARGS, CHROMIUM, OUTPUT
 from tests.test_observe_fleet import prefix, run_workers, summed  # noqa: F401  (fixture)

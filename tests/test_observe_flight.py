@@ -22,6 +22,7 @@ from django.test import override_settings
 from pyot_django.observe import events
 from pyot_django.observe.fleet import FleetCounters
 from pyot_django.pipeline import Pipeline, pipelines
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: this suite is about what it measures, not Riot's id rules; its made-up ids are not what it tests
 from tests.observe_support import FLEET_REDIS_URL, observe_settings
 from tests.ops_support import emulated_riot_store
 

@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from pyot_django.observe.fleet_read import read_fleet
 from pyot_django.pipeline import pipelines
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: this suite is about what it measures, not Riot's id rules; its made-up ids are not what it tests
 from tests.observe_support import observe_settings
 from tests.test_observe_fleet import prefix  # noqa: F401  (fixture)
 

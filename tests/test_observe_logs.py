@@ -11,6 +11,7 @@ from django.test import override_settings
 from pyot_django.observe import events
 from pyot_django.observe.conf import read_config
 from pyot_django.pipeline import pipelines
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: this suite is about what it measures, not Riot's id rules; its made-up ids are not what it tests
 from tests.ops_support import emulated_riot_store
 
 METHOD = "summoner-v4.getByPUUID"

@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from pyot_django.observe.metrics import METRIC_NAMES
 from pyot_django.pipeline import pipelines
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: this suite is about what it measures, not Riot's id rules; its made-up ids are not what it tests
 from tests.observe_support import observe_settings
 from tests.test_observe_fleet import prefix, run_workers, summed  # noqa: F401  (fixture)
 

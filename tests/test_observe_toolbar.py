@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from pyot_django.pipeline import pipelines
+from tests.helpers import lenient_riot_emulator_config  # noqa: F401  lenient: this suite is about what it measures, not Riot's id rules; its made-up ids are not what it tests
 from tests.ops_support import emulated_riot_store
 
 PANEL = "pyot_django.observe.toolbar.PipelinePanel"

@@ -22,7 +22,7 @@ from ..stores.base import CacheStore, ServiceStore, Store, ValueRefused
 from ..stores.memory import Memory
 from .flight import FlightTable, LeaderGone
 from .health import StoreHealth
-from .lease import fleet_get
+from .lease import fleet_answer, fleet_get
 from .trace import LookupRecord, current_trace
 from .typed_fetch import TypedFetch
 
@@ -292,7 +292,14 @@ class Pipeline(TypedFetch):
             else:
                 try:
                     # hook: one upstream request per cold token across processes (lease.py)
-                    value = await fleet_get(self, index, token, session)
+                    reset = fleet_answer.set(None)
+                    try:
+                        value = await fleet_get(self, index, token, session)
+                        shared_store = fleet_answer.get()
+                    finally:
+                        fleet_answer.reset(reset)
+                    if shared_store is not None:
+                        index = shared_store  # read from the shared cache: report and sink as its hit
                 except NotFound:
                     health.misses += 1
                     raise  # a service's 404 is final: Riot said it does not exist

@@ -32,6 +32,7 @@ import asyncio
 import logging
 import os
 import secrets
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -47,7 +48,10 @@ if TYPE_CHECKING:
     from .core import Pipeline
     from .token import PipelineToken
 
-__all__ = ["fleet_get"]
+__all__ = ["fleet_answer", "fleet_get"]
+
+# Set by fleet_get when a follower took the value another process stored: that store's index.
+fleet_answer: ContextVar[int | None] = ContextVar("pyot_django_fleet_answer", default=None)
 
 logger = logging.getLogger("pyot_django.pipeline")
 
@@ -110,6 +114,8 @@ async def fleet_get(pipeline: Pipeline, service_index: int, token: PipelineToken
         logger.debug("fleet single-flight skipped for %s: %s: %s", token.method, type(exc).__name__, exc)
         return await service.get(token, session)
     if found:
+        # Another process fetched it into the shared store: that store answered, not Riot.
+        fleet_answer.set(fleet.index)
         return value
     if value is None:  # waited long enough: ask without the lease
         return await service.get(token, session)

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from pyot_django.exceptions import RoutingError
 from pyot_django.riot.catalogue import ENDPOINTS, get_endpoint
 from pyot_django.riot.routing import PLATFORM, PLATFORMS, REGIONAL, REGIONS, VAL_PLATFORM, VAL_PLATFORMS
+from pyot_django.riot.served_on import served_on
 
 __all__ = [
     "ACCOUNT_REGIONS",
@@ -89,5 +90,9 @@ def routing_values(operation_id: str, game: str | None = None) -> tuple[str, ...
     if endpoint is None:
         get_endpoint("riot", operation_id)  # raises NotFindable with suggestions
         raise AssertionError("unreachable")  # pragma: no cover
-    return _BY_ROUTE[endpoint.route]
+    # What Riot serves it on (account-v1 is not on sea, tournaments only on americas), in the
+    # usual order of its routing kind, then any extra values (pbe1, apac, esports...).
+    served = served_on(endpoint)
+    usual = _BY_ROUTE.get(endpoint.route, ())
+    return tuple(v for v in usual if v in served) + tuple(sorted(served.difference(usual)))
 

@@ -72,11 +72,15 @@ RSO_OPERATIONS = frozenset(
 )
 
 
+# Static-data operations (ddragon.*, cdragon.*, ...) are not Riot's: one value, "global".
+_BY_ROUTE_KIND: Mapping[str, tuple[str, ...]] = MappingProxyType({"static": ("global",)})
+
+
 @cache
-def _served_on_family(family: str) -> frozenset[str]:
-    return frozenset(SERVED_BY_FAMILY.get(family, _PLATFORMS))
+def _served_on_family(family: str, route: str) -> frozenset[str]:
+    return frozenset(SERVED_BY_FAMILY.get(family) or _BY_ROUTE_KIND.get(route, _PLATFORMS))
 
 
 def served_on(endpoint: Endpoint) -> frozenset[str]:
-    """The (lower-case) routing values Riot answers ``endpoint`` on."""
-    return _served_on_family(endpoint.family)
+    """The (lower-case) routing values Riot (or a static-data source) answers ``endpoint`` on."""
+    return _served_on_family(endpoint.family, endpoint.route)

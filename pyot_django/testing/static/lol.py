@@ -22,6 +22,7 @@ from pyot_django.testing.data.lol_static import (
     STAT_PERKS,
     TRINKETS,
 )
+from pyot_django.testing.data.timeline import CONSUMABLES
 
 from .names import (
     QUEUE_NAMES,
@@ -44,7 +45,8 @@ def _version_key(version: str) -> tuple[int, ...]:
 VERSIONS: tuple[str, ...] = tuple(
     ".".join(version.split(".")[:2]) + ".1" for version in sorted(GAME_VERSIONS, key=_version_key, reverse=True)
 )
-ITEM_IDS: tuple[int, ...] = tuple(sorted({*LEGENDARY_ITEMS, *BOOTS, *COMPONENTS, *STARTERS, *TRINKETS}))
+# Every item the match and timeline data can hold: the timeline buys consumables (elixirs) too.
+ITEM_IDS: tuple[int, ...] = tuple(sorted({*LEGENDARY_ITEMS, *BOOTS, *COMPONENTS, *STARTERS, *TRINKETS, *CONSUMABLES}))
 RUNE_IDS: tuple[int, ...] = tuple(sorted({rune for tree in RUNE_TREES.values() for row in tree for rune in row}))
 STAT_PERK_IDS: tuple[int, ...] = tuple(sorted({perk for row in STAT_PERKS for perk in row}))
 # The summoner generator draws icons from 0-28 and 500-6900.
