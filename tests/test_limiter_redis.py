@@ -206,5 +206,7 @@ async def test_fallback_waiters_rejoin_redis_within_a_second(private_redis: tupl
     assert late_fallback == []  # nobody stayed in the fallback a second after Redis answered
     assert first_redis < 1.0
     assert finished < 8.0  # vs ~12 s at the fallback's share
-    assert statuses.count(429) <= 2
+    # A restarted Redis does not know what the fallback admitted in the current 1 s window: at
+    # most its share (5 of 20) can overlap with Redis's own 20, so at most 5 answers are 429s.
+    assert statuses.count(429) <= 5
     await limiter.aclose()

@@ -15,6 +15,7 @@ import pytest
 
 from pyot_django.riot import ENDPOINTS, PLATFORMS, REGIONS, VAL_PLATFORMS
 from pyot_django.riot import types as riot_types
+from pyot_django.riot.served_on import RSO_OPERATIONS
 from pyot_django.riot.static_catalogue import STATIC_ENDPOINTS
 from pyot_django.testing import RunningEmulator
 from tests.reference.conftest import CHECKOUT
@@ -87,21 +88,18 @@ def test_the_operation_table_matches_the_catalogue() -> None:
     }
 
 
-# Where the emulator's invented data still differs from the reference (its data modules are
-# being reworked on another branch): each entry must keep failing, so a fix shows up here.
-KNOWN_EMULATOR_GAPS: dict[str, str] = {
-    "match-v5.getMatch": "challenges.laningPhaseGoldExpAdvantage is not one of (0, 1)",
-    "lol-rso-match-v1.getMatch": "challenges.laningPhaseGoldExpAdvantage is not one of (0, 1)",
-    "tft-status-v1.getPlatformData": "missing required key 'maintenance_status' of TftStatusV1StatusDto",
-    "val-content-v1.getContent": "key 'assetName' is not in ValContentV1ActDto",
-}
+# Where the emulator's invented data differs from the reference: none since the fidelity work
+# of issue 14. A new entry must keep failing (with this text), so a fix shows up here.
+KNOWN_EMULATOR_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("operation", sorted(ENDPOINTS))
 def test_the_emulators_answer_fits_its_declared_type(emu: RunningEmulator, http: httpx.Client, operation: str) -> None:
     endpoint = ENDPOINTS[operation]
     server, path, query, body = request_for(endpoint)
-    response = http.request(endpoint.http_method, f"/{server}{path}", params=query, json=body, headers=KEY)
+    # RSO operations need the player's Bearer token, as at Riot (the emulator is strict like Riot).
+    headers = {**KEY, "Authorization": "Bearer rso-test-token"} if operation in RSO_OPERATIONS else KEY
+    response = http.request(endpoint.http_method, f"/{server}{path}", params=query, json=body, headers=headers)
     assert response.status_code == 200, response.text[:300]
     declared = OPERATION_TYPES[operation].response
     if declared is None:
