@@ -36,7 +36,7 @@ logger = logging.getLogger("pyot_django.devserver")
 
 EMULATOR = "emulator"
 """The ``BASE_URL`` value that switches a RiotAPI store to the in-process emulator."""
-EMULATOR_API_KEY = "RGAPI-00000000-0000-0000-0000-emulator0000"
+EMULATOR_API_KEY = "emulator-not-a-riot-key"
 """A key for settings without one: the emulator accepts any key, Riot none of these."""
 EMULATOR_EXTRA_HINT = 'pip install "pyot_django[emulator]"'
 

@@ -108,12 +108,7 @@ class RiotAPI(HttpServiceStore):
         info.update(
             base_url=self.base_url,
             key_identity=self._identity,  # the key itself is never shown, not even in part
-            timeout=self.timeout,
-            deadline=self.client.deadline,
-            max_response_size=self.client.max_response_size,
-            max_retry_after=self.client.retry_after.cap,
-            limiter=type(self.limiter).__name__ if self.limiter is not None else "off",
-        )
+        )  # the client's bounds: HttpServiceStore.describe
         return info
 
     # -- requests ----------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def worker_salt() -> str:
 
 def worker_api_key(salt: str) -> str:
     """A fake key of this worker: its identity hash separates cached data per worker too."""
-    return f"RGAPI-00000000-pyot-test-{salt}"
+    return f"pyot-test-not-a-riot-key-{salt}"
 
 
 def _is_class(backend: Any, dotted: str) -> bool:
