@@ -47,7 +47,7 @@ from pyot_django.testing.faults import PAYLOAD_FAULTS, Action, Faults
 from pyot_django.testing.ratelimits import RateLimiter
 from pyot_django.testing.router import Router
 from pyot_django.testing.rules import RSO_OPERATIONS, SERVED_ON, check_request
-from pyot_django.testing.stats import Stats
+from pyot_django.testing.stats import Stats, arrived_in
 from pyot_django.testing.wan import wan_for
 
 __all__ = ["Emulator", "is_not_found_value"]
@@ -153,6 +153,7 @@ class Emulator:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            arrived_in(self._stats)
             path: str = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
             if path.startswith("/_emulator/"):
                 await self._control(scope, path, receive, send)

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
+from contextvars import ContextVar
 from typing import Any
 
-__all__ = ["Stats"]
+__all__ = ["Stats", "arrived_in"]
+
+# The stats epoch a request arrived in (set per request by the emulator's ASGI entry). A request
+# still being answered when a test resets the emulator belongs to the test before: recording it
+# after the reset would put a stray entry into the next test's log and counters.
+_arrival_epoch: ContextVar[int | None] = ContextVar("pyot_emulator_arrival_epoch", default=None)
+
+
+def arrived_in(stats: Stats) -> None:
+    """Mark the running request (its task's context) as arriving in ``stats``' current epoch."""
+    _arrival_epoch.set(stats.epoch)
 
 
 class Stats:
@@ -14,11 +25,14 @@ class Stats:
 
     def __init__(self, log_size: int = 10_000) -> None:
         self._log_size = log_size
+        self.epoch = 0
+        """Bumped by every :meth:`reset`; requests that arrived in an earlier epoch are not recorded."""
         self.reset()
 
     def reset(self, log_size: int | None = None) -> None:
         if log_size is not None:
             self._log_size = log_size
+        self.epoch += 1
         self.total = 0
         self.by_operation: Counter[str] = Counter()
         self.by_status: Counter[tuple[str, int]] = Counter()
@@ -38,6 +52,9 @@ class Stats:
         fault: str | None = None,
     ) -> None:
         """One answered (or deliberately unanswered: status 0) request."""
+        arrived = _arrival_epoch.get()
+        if arrived is not None and arrived != self.epoch:
+            return  # it arrived before the last reset: it belongs to the stats that were reset
         now = time.time()
         if self.first_request_at is None:
             self.first_request_at = now
