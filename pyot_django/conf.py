@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .riot.http import mask_keys
 from .stores.base import OptionProblem, ServiceStore, Store
 
 __all__ = ["GAMES", "PIPELINE_KEYS", "Problem", "config_problems", "get_config", "settings_problems", "store_class"]
@@ -25,8 +26,12 @@ Problem = OptionProblem
 
 
 def get_config() -> Any:
-    """``settings.PYOT`` as configured (``{}`` when absent); read at call time, never import time."""
-    return getattr(settings, "PYOT", {})
+    """``settings.PYOT`` as configured (``{}`` when absent), its API keys masked; read at call time.
+
+    The copy's ``API_KEY`` values are :class:`~pyot_django.riot.http.Secret`: no frame that checks
+    or builds the pipelines holds a raw key for an error page to render.
+    """
+    return mask_keys(getattr(settings, "PYOT", {}))
 
 
 def store_class(backend: Any, path: str) -> tuple[type[Store] | None, Problem | None]:

@@ -116,3 +116,34 @@ def test_a_key_with_a_trailing_newline_is_stripped_and_never_logged(emu: Any, ca
     assert "GET na1 summoner-v4.getByPUUID 200" in logged  # the client's DEBUG request log was on
     assert _count(logged) == 0
     assert _count(repr(client.secret)) == 0 and _count(str(client.secret)) == 0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"TIMEOUT": -1},  # RiotAPI's own option check, raised from the store's constructor
+        {"ERROR_HANDLING": {404: ("X", [])}},
+        {"BASE_URL": "ftp://nowhere"},
+    ],
+)
+def test_a_pipeline_that_cannot_be_built_shows_no_key(emu: Any, bad: dict[str, Any]) -> None:
+    """Building the pipelines from settings raises from frames that read settings.PYOT: none holds the raw key."""
+    from pyot_django.exceptions import ImproperlyConfiguredPipeline
+
+    request = RequestFactory().get("/summoner/na1/leak-probe")
+    with override_settings(PYOT={"lol": {"STORES": [{**riot_store(emu.base_url), **bad}]}}):
+        with pytest.raises(ImproperlyConfiguredPipeline) as info:
+            pipelines["lol"]
+        for debug in (True, False):
+            with override_settings(DEBUG=debug):
+                reporter = ExceptionReporter(request, info.type, info.value, info.tb)
+                html, text = reporter.get_traceback_html(), reporter.get_traceback_text()
+                assert "build_pipelines" in text  # the frames are there, with their locals
+                assert _count(html) == 0 and _count(text) == 0
+    # Built directly from a config holding the raw key, the store still masks it at once.
+    from pyot_django.pipeline.registry import build_pipelines
+
+    with pytest.raises(ImproperlyConfiguredPipeline) as info:
+        build_pipelines({"lol": {"STORES": [{**riot_store(emu.base_url), **bad}]}})
+    reporter = ExceptionReporter(request, info.type, info.value, info.tb)
+    assert _count(reporter.get_traceback_text()) == 0

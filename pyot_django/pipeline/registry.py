@@ -13,6 +13,7 @@ from typing import Any
 
 from ..conf import config_problems, get_config, iter_pipeline_specs
 from ..exceptions import ImproperlyConfiguredPipeline
+from ..riot.http import mask_keys
 from ..stores.base import StoreContext
 from .core import Pipeline
 
@@ -21,7 +22,7 @@ __all__ = ["PipelineRegistry", "build_pipelines", "pipelines"]
 
 def build_pipelines(config: Any = None) -> dict[str, Pipeline]:
     """Build every pipeline of ``config`` (default ``settings.PYOT``); raise on the first error."""
-    config = get_config() if config is None else config
+    config = get_config() if config is None else mask_keys(config)
     errors = [problem for problem in config_problems(config) if problem.check_id.startswith("E")]
     if errors:
         first = errors[0]

@@ -28,10 +28,13 @@ from ..riot.http import (
     DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_TIMEOUT,
     MAX_RETRY_AFTER_LIMIT,
+    Secret,
     key_problem,
 )
 from ..riot.retry import MAX_BACKOFF, MAX_BASE, MAX_RETRIES, error_handling_bound_problem, error_handling_problem
 from .base import OptionProblem
+
+_EMPTY = key_problem("")  # what key_problem says of an empty key: E013 rather than E021
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -56,7 +59,13 @@ def _is_number(value: Any) -> bool:
 
 def key_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem]:
     key = options.get("API_KEY")
-    if not isinstance(key, str) or not key.strip():
+    if isinstance(key, Secret):  # settings.PYOT is masked where it is read (conf.get_config)
+        empty, problem = key.problem == _EMPTY, key.problem
+    elif isinstance(key, str):
+        empty, problem = not key.strip(), key_problem(key)
+    else:
+        empty, problem = True, None
+    if empty:
         return [
             OptionProblem(
                 "E013",
@@ -65,7 +74,6 @@ def key_problems(options: Mapping[str, Any], path: str) -> list[OptionProblem]:
                 'Read it from the environment: "API_KEY": os.environ["RIOT_API_KEY"]; never commit it.',
             )
         ]
-    problem = key_problem(key)
     if problem:
         return [
             OptionProblem(

@@ -15,7 +15,7 @@ transport. The modules, one concern each:
 
 from .client import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, HttpClient
 from .retry_after import DEFAULT_MAX_RETRY_AFTER, MAX_RETRY_AFTER_LIMIT, RetryAfterCap, parse_retry_after
-from .secret import Secret, key_identity, key_problem
+from .secret import Secret, key_identity, key_problem, mask_keys
 from .transport import full_url
 
 __all__ = [
@@ -29,5 +29,6 @@ __all__ = [
     "full_url",
     "key_identity",
     "key_problem",
+    "mask_keys",
     "parse_retry_after",
 ]

@@ -10,9 +10,10 @@ the project ever holds them in a local.
 from __future__ import annotations
 
 import hashlib
-from typing import NoReturn
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
-__all__ = ["Secret", "key_identity", "key_problem", "request_headers"]
+__all__ = ["Secret", "key_identity", "key_problem", "mask_keys", "request_headers"]
 
 _ACCEPT = (b"Accept", b"application/json")
 _JSON_BODY = (_ACCEPT, (b"Content-Type", b"application/json"))
@@ -40,11 +41,19 @@ def key_problem(api_key: object) -> str | None:
 
 
 class Secret:
-    """Holds an API key; shows only its identity. Stripped defensively when built."""
+    """Holds an API key; shows only its identity. Stripped defensively when built.
 
-    __slots__ = ("_value", "identity")
+    ``problem`` is :func:`key_problem` of the value as it was given (before stripping),
+    so the settings checks can still name a stray newline once the raw value is gone.
+    """
 
-    def __init__(self, value: str) -> None:
+    __slots__ = ("_value", "identity", "problem")
+
+    def __init__(self, value: str | Secret) -> None:
+        if isinstance(value, Secret):  # already masked (settings are masked where they are read)
+            self._value, self.identity, self.problem = value._value, value.identity, value.problem
+            return
+        self.problem = key_problem(value)
         value = value.strip()
         self._value = value.encode("latin-1", "replace")
         self.identity = key_identity(value)
@@ -62,6 +71,24 @@ class Secret:
 
     def __reduce__(self) -> NoReturn:  # never pickled into a cache or a task message
         raise TypeError("a Secret cannot be pickled")
+
+
+def mask_keys(config: Any) -> Any:
+    """A copy of a settings structure with every string ``API_KEY`` value wrapped in a :class:`Secret`.
+
+    ``settings.PYOT`` is read through this: every frame that validates or builds the
+    pipelines then holds masked keys only, so an error raised while building them (a
+    bad option: the technical 500 page, an error mail, a tracker capturing locals)
+    cannot render the raw key. Dicts, lists and tuples are copied; anything else is shared.
+    """
+    if isinstance(config, Mapping):
+        return {
+            name: Secret(value) if name == "API_KEY" and isinstance(value, str) else mask_keys(value)
+            for name, value in config.items()
+        }
+    if isinstance(config, (list, tuple)):
+        return type(config)(mask_keys(value) for value in config)
+    return config
 
 
 def request_headers(secret: Secret | None, json_body: bool) -> list[tuple[bytes, bytes]]:
