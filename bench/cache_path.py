@@ -78,9 +78,11 @@ def _time_sync(call, n: int) -> float:
     return _time_sync_pair(call, lambda: None, n)[0]
 
 
-async def _redis_get_pair(pipeline, token, store, n: int) -> tuple[float, float]:
+async def _redis_get_pair(pipeline, token, store, n: int, decoded: bool = False) -> tuple[float, float]:
     """``await pipeline.get`` against the floor: one ``redis.asyncio`` GET of the same stored bytes
-    (the same Redis key, a client of its own, no decoding)."""
+    (the same Redis key, a client of its own, no decoding); with ``decoded``, that GET followed by
+    the alias's own decoding (its serializer and compressor), which any cache hit that returns the
+    value pays: for a large value it is most of the cost."""
     import redis.asyncio as aioredis
 
     from pyot_django.stores.redis_async import native_redis
@@ -91,7 +93,14 @@ async def _redis_get_pair(pipeline, token, store, n: int) -> tuple[float, float]
     key = native.make_key(store.key_for(token))
     assert await client.get(key) is not None
     try:
-        return await _time_async_pair(lambda: pipeline.get(token), lambda: client.get(key), n)
+        if not decoded:
+            return await _time_async_pair(lambda: pipeline.get(token), lambda: client.get(key), n)
+        decode = native.decode
+
+        async def get_and_decode():
+            return decode(await client.get(key))
+
+        return await _time_async_pair(lambda: pipeline.get(token), get_and_decode, n)
     finally:
         await client.aclose()
 
@@ -195,9 +204,10 @@ def _run(db: str, only: tuple[str, ...]) -> list[dict]:
                 return await _time_async_pair(lambda: pipeline.get(token), bare_async, n)
 
             ours, bare = asyncio.run(measure())
-            floor_get = None
+            floor_get = floor_decoded = None
             if "Redis" in label or "redis" in label:
                 floor_get = asyncio.run(_redis_get_pair(pipeline, token, store, n))
+                floor_decoded = asyncio.run(_redis_get_pair(pipeline, token, store, n, decoded=True))
             get_sync = async_to_sync(pipeline.get)
             n_sync = max(100, n // 3)
             via_loop = _time_sync(lambda get_sync=get_sync, token=token: get_sync(token), n_sync)
@@ -214,6 +224,14 @@ def _run(db: str, only: tuple[str, ...]) -> list[dict]:
                     **(
                         {"redis_get_us": floor_get[1], "redis_get_ratio": floor_get[0] / floor_get[1]}
                         if floor_get
+                        else {}
+                    ),
+                    **(
+                        {
+                            "redis_decoded_us": floor_decoded[1],
+                            "redis_decoded_ratio": floor_decoded[0] / floor_decoded[1],
+                        }
+                        if floor_decoded
                         else {}
                     ),
                     "async_to_sync_us": via_loop,
@@ -237,6 +255,8 @@ COLUMNS = (
     ("async_ratio", "ratio", 5, ".2f"),
     ("redis_get_us", "redis.asyncio GET µs", 20, ".1f"),
     ("redis_get_ratio", "÷ GET", 5, ".2f"),
+    ("redis_decoded_us", "GET + decode µs", 15, ".1f"),
+    ("redis_decoded_ratio", "÷ GET+decode", 12, ".2f"),
     ("async_to_sync_us", "async_to_sync(get) µs", 21, ".1f"),
     ("sync_get_us", "get_sync µs", 11, ".1f"),
     ("sync_bare_us", "bare get µs", 11, ".1f"),

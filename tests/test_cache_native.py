@@ -160,3 +160,32 @@ def test_other_backends_keep_django_async_api():
         }
     ):
         assert native_redis("sharded") is None
+
+
+async def test_connections_per_loop_are_bounded_and_the_wait_for_one_too(redis_url: str, monkeypatch) -> None:
+    """At most _POOL_SIZE commands in flight per loop; the next waits at most _POOL_WAIT, then fails clearly."""
+    from pyot_django.stores import redis_async
+
+    monkeypatch.setattr(redis_async, "_POOL_SIZE", 2)
+    monkeypatch.setattr(redis_async, "_POOL_WAIT", 0.3)
+    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url}
+    with override_settings(CACHES={**settings.CACHES, "bounded": backend}):
+        native = native_redis("bounded")
+        assert native is not None
+        client = await native.client()
+
+        async def hold_a_slot() -> None:  # a command that keeps its connection for 1 s
+            async with await native.slot():
+                await client.blpop(["pyot-test-never-pushed"], timeout=1)
+
+        holders = [asyncio.ensure_future(hold_a_slot()) for _ in range(2)]
+        await asyncio.sleep(0.1)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(redis.asyncio.ConnectionError, match=r"no Redis connection free within 0\.3 s"):
+            await native.get("anything")
+        assert 0.25 <= loop.time() - started < 0.9  # bounded by _POOL_WAIT, not by the holders
+        await asyncio.wait_for(asyncio.gather(*holders), 5)
+        await native.set("bounded-probe", {"ok": 1}, 10)
+        assert await asyncio.wait_for(native.get("bounded-probe"), 5) == {"ok": 1}  # slots came back
+        await native.aclose()

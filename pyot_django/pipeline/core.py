@@ -214,7 +214,7 @@ class Pipeline(TypedFetch):
         deadline = current_deadline.get()
         while (flight := self._flights.join(key)) is not None:
             started = time.perf_counter()
-            flight.wait_sync(_remaining(deadline))
+            flight.wait_sync(self._flights.lock, _remaining(deadline))
             try:
                 value = flight.outcome(deadline)
             except LeaderGone:

@@ -35,11 +35,14 @@ class LeaderGone(Exception):
 class Flight:
     """One in-flight lookup: its leader's outcome once known, and who waits for it."""
 
-    __slots__ = ("_waiters", "deadline", "done", "error", "followers", "raw")
+    __slots__ = ("_event", "_waiters", "deadline", "error", "finished", "followers", "raw")
 
     def __init__(self, deadline: Deadline | None) -> None:
         self.deadline = deadline  # the leader's: a more patient follower may retry its timeout
-        self.done = threading.Event()
+        self.finished = False  # read and written under the table's lock
+        # Made by the first thread that waits: most flights (every warm hit past Memory opens
+        # one) have no follower at all, and a threading.Event costs a Condition and a Lock.
+        self._event: threading.Event | None = None
         self.followers = 0
         self.raw: bytes | None = None
         self.error: BaseException | None = None
@@ -51,8 +54,11 @@ class Flight:
         with lock:
             self.raw = raw
             self.error = error
-            self.done.set()
+            self.finished = True
+            event = self._event
             waiters, self._waiters = self._waiters, []
+        if event is not None:
+            event.set()
         for loop, future in waiters:
             try:
                 loop.call_soon_threadsafe(_wake, future)
@@ -65,7 +71,7 @@ class Flight:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         with lock:
-            if self.done.is_set():
+            if self.finished:
                 return
             self._waiters.append((loop, future))
         try:
@@ -80,8 +86,14 @@ class Flight:
                     except ValueError:
                         pass
 
-    def wait_sync(self, seconds: float | None) -> None:
-        if not self.done.wait(seconds):
+    def wait_sync(self, lock: threading.Lock, seconds: float | None) -> None:
+        with lock:
+            if self.finished:
+                return
+            if self._event is None:
+                self._event = threading.Event()
+            event = self._event
+        if not event.wait(seconds):
             raise _waited_too_long(seconds)
 
     def outcome(self, follower_deadline: Deadline | None) -> Any:

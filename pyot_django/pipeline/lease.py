@@ -135,7 +135,8 @@ async def _follow(native: NativeRedis, keys: list[str], me: str) -> tuple[bool, 
     delay = _POLL_MIN
     lease_ms = str(int(_LEASE_TTL * 1000))
     while True:
-        kind, raw = await script(keys=keys, args=[me, lease_ms])
+        async with await native.slot():
+            kind, raw = await script(keys=keys, args=[me, lease_ms])
         if kind == 1:
             return True, native.decode(raw)
         if kind == 2:
@@ -171,7 +172,8 @@ async def _lead(
         renewing.cancel()
         try:
             client = await native.client()
-            await asyncio.shield(client.eval(_RELEASE, 1, lease_key, me))
+            async with await native.slot():
+                await asyncio.shield(client.eval(_RELEASE, 1, lease_key, me))
         except _UNAVAILABLE:
             pass  # the lease expires on its own within _LEASE_TTL
 
@@ -182,6 +184,7 @@ async def _renew(native: NativeRedis, lease_key: str, me: str) -> None:
         await asyncio.sleep(_LEASE_TTL / 3)
         try:
             client = await native.client()
-            await client.eval(_RENEW, 1, lease_key, me, lease_ms)
+            async with await native.slot():
+                await client.eval(_RENEW, 1, lease_key, me, lease_ms)
         except _UNAVAILABLE:
             continue

@@ -24,6 +24,9 @@ Connections: one ``redis.asyncio`` client per running event loop, because
 dead loop cannot be reused. Each client closes with its loop (see
 :func:`_close_with_loop`) and is forgotten on the next lookup. At most
 ``_POOL_SIZE`` connections per loop; a caller queues at most ``_POOL_WAIT`` s for one.
+The bound is an ``asyncio.Semaphore`` in front of a plain pool of that size: taking a
+free slot costs nothing, where redis-py's ``BlockingConnectionPool`` arms a condition
+and a timeout on every command (~15 us of a ~120 us hit).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import redis.asyncio as aioredis
 
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NativeRedis", "forget_native", "native_redis"]
 
-_POOL_SIZE, _POOL_WAIT = 64, 10.0
+_POOL_SIZE, _POOL_WAIT, _POOL_SLACK = 64, 10.0, 8
 _DEFAULT_SOCKET_TIMEOUT = 5.0
 """Bound on one Redis reply when the alias sets none (django-redis and Django wait forever)."""
 
@@ -74,6 +77,36 @@ _DJANGO_OPTIONS = frozenset(
     }
 )
 _POOL_KWARGS = frozenset({"max_connections", "ssl_cert_reqs", "health_check_interval", "retry_on_timeout"})
+
+
+class _LoopClient(NamedTuple):
+    """One event loop's client, the generator that closes it with the loop, and its slots."""
+
+    client: aioredis.Redis
+    closer: AsyncGenerator[None, None]
+    slots: asyncio.Semaphore
+
+
+class _Slot:
+    """``async with``: one of the loop's ``_POOL_SIZE`` connections, waited for at most ``_POOL_WAIT`` s."""
+
+    __slots__ = ("_slots",)
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self._slots = slots
+
+    async def __aenter__(self) -> None:
+        if self._slots.locked():  # every connection busy: queue, with a bound
+            try:
+                async with asyncio.timeout(_POOL_WAIT):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise aioredis.ConnectionError(f"no Redis connection free within {_POOL_WAIT:g} s") from None
+        else:
+            await self._slots.acquire()  # free: returns at once
+
+    async def __aexit__(self, *_: object) -> None:
+        self._slots.release()
 
 
 async def _close_with_loop(client: aioredis.Redis) -> AsyncGenerator[None, None]:
@@ -111,56 +144,70 @@ class NativeRedis:
         self.encode = encode
         self.decode = decode
         self._expiry = expiry
-        self._clients: dict[asyncio.AbstractEventLoop, tuple[aioredis.Redis, AsyncGenerator[None, None]]] = {}
+        self._clients: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
         self._lock = threading.Lock()
 
     def make_key(self, key: str) -> str:
         """The Redis key the alias itself uses for ``key`` (its key function, prefix and version)."""
         return self._key_func(key, self._key_prefix, self._version)
 
-    async def client(self) -> aioredis.Redis:
+    async def _entry(self) -> _LoopClient:
         """This event loop's client (opened on first use, closed with the loop)."""
         loop = asyncio.get_running_loop()
         entry = self._clients.get(loop)
         if entry is not None:
-            return entry[0]
+            return entry
         with self._lock:
             entry = self._clients.get(loop)
             fresh = entry is None
             if entry is None:
                 for dead in [other for other in self._clients if other.is_closed()]:
                     del self._clients[dead]
-                pool = aioredis.BlockingConnectionPool.from_url(
-                    self.url, max_connections=_POOL_SIZE, timeout=_POOL_WAIT, **self._connection
+                # The pool's own cap is a backstop: every command waits for a slot first. Its slack
+                # covers a shielded command (the lease release) outliving its cancelled slot.
+                pool = aioredis.ConnectionPool.from_url(
+                    self.url, max_connections=_POOL_SIZE + _POOL_SLACK, **self._connection
                 )
                 client = aioredis.Redis.from_pool(pool)
-                entry = self._clients[loop] = (client, _close_with_loop(client))
+                entry = _LoopClient(client, _close_with_loop(client), asyncio.Semaphore(_POOL_SIZE))
+                self._clients[loop] = entry
         if fresh:
-            await anext(entry[1])
-        return entry[0]
+            await anext(entry.closer)
+        return entry
+
+    async def client(self) -> aioredis.Redis:
+        """This event loop's client; send each command inside ``async with self.slot()``."""
+        return (await self._entry()).client
+
+    async def slot(self) -> _Slot:
+        """A connection slot of this loop's client: ``async with await native.slot(): ...``."""
+        return _Slot((await self._entry()).slots)
 
     async def get(self, key: str, default: Any = None) -> Any:
-        raw = await (await self.client()).get(self.make_key(key))
+        entry = await self._entry()
+        async with _Slot(entry.slots):
+            raw = await entry.client.get(self.make_key(key))
         return default if raw is None else self.decode(raw)
 
     async def set(self, key: str, value: Any, ttl: float | None) -> None:
         """Store ``value`` like the alias's ``set(key, value, ttl)`` (seconds; None: no expiry)."""
-        client = await self.client()
+        entry = await self._entry()
+        client = entry.client
         expiry = self._expiry(ttl)
-        if expiry is False:  # the backend deletes on a non-positive timeout
-            await client.delete(self.make_key(key))
-            return
-        if expiry is None:
-            await client.set(self.make_key(key), self.encode(value))
-        else:
-            unit, amount = expiry
-            await client.set(self.make_key(key), self.encode(value), **{unit: amount})
+        async with _Slot(entry.slots):
+            if expiry is False:  # the backend deletes on a non-positive timeout
+                await client.delete(self.make_key(key))
+            elif expiry is None:
+                await client.set(self.make_key(key), self.encode(value))
+            else:
+                unit, amount = expiry
+                await client.set(self.make_key(key), self.encode(value), **{unit: amount})
 
     async def aclose(self) -> None:
         """Close the running loop's client now (others close with their loops)."""
         entry = self._clients.pop(asyncio.get_running_loop(), None)
         if entry is not None:
-            await entry[1].aclose()
+            await entry.closer.aclose()
 
 
 def _px(timeout: float | None) -> tuple[str, int] | bool | None:
