@@ -189,3 +189,26 @@ async def test_connections_per_loop_are_bounded_and_the_wait_for_one_too(redis_u
         await native.set("bounded-probe", {"ok": 1}, 10)
         assert await asyncio.wait_for(native.get("bounded-probe"), 5) == {"ok": 1}  # slots came back
         await native.aclose()
+
+
+def test_async_to_sync_lookups_share_one_pool(native_alias, redis_url: str) -> None:
+    """Each ``async_to_sync(pipeline.get)`` runs on a loop of its own: none may open a connection of its own."""
+    from asgiref.sync import async_to_sync
+
+    pipeline = _pipeline({"*": 60})
+    store = pipeline.stores[0]
+    cache = caches[native_alias]
+    probe = redis.Redis.from_url(redis_url)
+    try:
+        written = summoner_token("a2s-written")
+        async_to_sync(store.set)(written, VALUE)  # the throwaway loop's set, read by the alias itself
+        assert cache.get(store.key_for(written)) == VALUE
+        cache.set(store.key_for(summoner_token("a2s-read")), {"from": "sync"}, 60)
+        before = probe.info("stats")["total_connections_received"]
+        for _ in range(50):
+            assert async_to_sync(store.get)(summoner_token("a2s-read")) == {"from": "sync"}
+            assert async_to_sync(pipeline.get)(written) == VALUE
+        opened = probe.info("stats")["total_connections_received"] - before
+        assert opened <= 2, f"{opened} connections for 100 lookups on throwaway loops"
+    finally:
+        probe.close()

@@ -27,6 +27,12 @@ dead loop cannot be reused. Each client closes with its loop (see
 The bound is an ``asyncio.Semaphore`` in front of a plain pool of that size: taking a
 free slot costs nothing, where redis-py's ``BlockingConnectionPool`` arms a condition
 and a timeout on every command (~15 us of a ~120 us hit).
+
+A loop that ``async_to_sync`` made for one call (a sync view calling
+``async_to_sync(pipeline.get)``) lives for that call only: a client of its own would
+open and close a TCP connection per lookup (2-3 ms, and a TIME_WAIT socket each). On
+such a loop, get and set go through one process-wide *sync* client instead, inline:
+the loop is private to that call, so one bounded round trip blocks nobody else.
 """
 
 from __future__ import annotations
@@ -36,7 +42,9 @@ import threading
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import redis
 import redis.asyncio as aioredis
+from asgiref.sync import AsyncToSync
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
@@ -77,6 +85,11 @@ _DJANGO_OPTIONS = frozenset(
     }
 )
 _POOL_KWARGS = frozenset({"max_connections", "ssl_cert_reqs", "health_check_interval", "retry_on_timeout"})
+
+
+def _on_throwaway_loop() -> bool:
+    """Whether the running loop is one ``async_to_sync`` made for a single call."""
+    return asyncio.get_running_loop() in AsyncToSync.loop_thread_executors
 
 
 class _LoopClient(NamedTuple):
@@ -146,6 +159,20 @@ class NativeRedis:
         self._expiry = expiry
         self._clients: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
         self._lock = threading.Lock()
+        self._sync_client: redis.Redis | None = None
+
+    def _shared_sync(self) -> redis.Redis:
+        """The process-wide sync client for throwaway loops (thread-safe, bounded like a loop's)."""
+        client = self._sync_client
+        if client is None:
+            with self._lock:
+                if self._sync_client is None:
+                    pool = redis.BlockingConnectionPool.from_url(
+                        self.url, max_connections=_POOL_SIZE, timeout=_POOL_WAIT, **self._connection
+                    )
+                    self._sync_client = redis.Redis(connection_pool=pool)
+                client = self._sync_client
+        return client
 
     def make_key(self, key: str) -> str:
         """The Redis key the alias itself uses for ``key`` (its key function, prefix and version)."""
@@ -184,24 +211,33 @@ class NativeRedis:
         return _Slot((await self._entry()).slots)
 
     async def get(self, key: str, default: Any = None) -> Any:
-        entry = await self._entry()
-        async with _Slot(entry.slots):
-            raw = await entry.client.get(self.make_key(key))
+        if _on_throwaway_loop():
+            raw = self._shared_sync().get(self.make_key(key))
+        else:
+            entry = await self._entry()
+            async with _Slot(entry.slots):
+                raw = await entry.client.get(self.make_key(key))
         return default if raw is None else self.decode(raw)
 
     async def set(self, key: str, value: Any, ttl: float | None) -> None:
         """Store ``value`` like the alias's ``set(key, value, ttl)`` (seconds; None: no expiry)."""
+        command, args, options = self._set_command(key, value, ttl)
+        if _on_throwaway_loop():
+            getattr(self._shared_sync(), command)(*args, **options)
+            return
         entry = await self._entry()
-        client = entry.client
-        expiry = self._expiry(ttl)
         async with _Slot(entry.slots):
-            if expiry is False:  # the backend deletes on a non-positive timeout
-                await client.delete(self.make_key(key))
-            elif expiry is None:
-                await client.set(self.make_key(key), self.encode(value))
-            else:
-                unit, amount = expiry
-                await client.set(self.make_key(key), self.encode(value), **{unit: amount})
+            await getattr(entry.client, command)(*args, **options)
+
+    def _set_command(self, key: str, value: Any, ttl: float | None) -> tuple[str, tuple[Any, ...], dict[str, int]]:
+        """The Redis command the alias's backend sends for ``set(key, value, ttl)``."""
+        expiry = self._expiry(ttl)
+        if expiry is False:  # the backend deletes on a non-positive timeout
+            return "delete", (self.make_key(key),), {}
+        if expiry is None:
+            return "set", (self.make_key(key), self.encode(value)), {}
+        unit, amount = expiry
+        return "set", (self.make_key(key), self.encode(value)), {unit: amount}
 
     async def aclose(self) -> None:
         """Close the running loop's client now (others close with their loops)."""
