@@ -207,7 +207,7 @@ def acquire(scopes: tuple[Scope, Scope], now: float, spread: bool) -> Admit | Wa
 
 
 def _settle(
-    scope: Scope, mark: tuple[tuple[int, bool], ...], headers: ScopeHeaders, answered: bool, now: float
+    scope: Scope, mark: tuple[int, ...], headers: ScopeHeaders, answered: bool, now: float
 ) -> None:
     """Close or extend the epochs a counted request belonged to."""
     for epoch in mark:

@@ -90,7 +90,9 @@ def _find_fleet(pipeline: Pipeline, service_index: int) -> _Fleet | None:
     return None
 
 
-async def fleet_get(pipeline: Pipeline, service_index: int, token: PipelineToken, session: httpx.AsyncClient | None):
+async def fleet_get(
+    pipeline: Pipeline, service_index: int, token: PipelineToken, session: httpx.AsyncClient | None
+) -> Any:
     """``pipeline.stores[service_index].get(token, session)``, once per token across the fleet."""
     service = pipeline.stores[service_index]
     fleets: dict[int, _Fleet | None] = pipeline.__dict__.setdefault("_pyot_fleets", {})

@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, cast
 
 import redis.asyncio as aioredis
 
@@ -75,6 +75,9 @@ _DJANGO_OPTIONS = frozenset(
 )
 _POOL_KWARGS = frozenset({"max_connections", "ssl_cert_reqs", "health_check_interval", "retry_on_timeout"})
 
+Expiry: TypeAlias = tuple[Literal["px", "ex"], int] | Literal[False] | None
+"""How a backend stores a timeout: ``("px", ms)`` / ``("ex", s)``, False: delete, None: no expiry."""
+
 
 async def _close_with_loop(client: aioredis.Redis) -> AsyncGenerator[None, None]:
     """Stay suspended for the life of the loop; close the client when the loop shuts down.
@@ -101,7 +104,7 @@ class NativeRedis:
         version: int,
         encode: Callable[[Any], Any],
         decode: Callable[[bytes], Any],
-        expiry: Callable[[float | None], tuple[str, int] | bool | None],
+        expiry: Callable[[float | None], Expiry],
     ) -> None:
         self.url = url
         self._connection = connection
@@ -141,7 +144,8 @@ class NativeRedis:
 
     async def get(self, key: str, default: Any = None) -> Any:
         raw = await (await self.client()).get(self.make_key(key))
-        return default if raw is None else self.decode(raw)
+        # Our pools never set decode_responses (nor can the alias's options): replies are bytes.
+        return default if raw is None else self.decode(cast(bytes, raw))
 
     async def set(self, key: str, value: Any, ttl: float | None) -> None:
         """Store ``value`` like the alias's ``set(key, value, ttl)`` (seconds; None: no expiry)."""
@@ -152,9 +156,10 @@ class NativeRedis:
             return
         if expiry is None:
             await client.set(self.make_key(key), self.encode(value))
+        elif expiry[0] == "px":
+            await client.set(self.make_key(key), self.encode(value), px=expiry[1])
         else:
-            unit, amount = expiry
-            await client.set(self.make_key(key), self.encode(value), **{unit: amount})
+            await client.set(self.make_key(key), self.encode(value), ex=expiry[1])
 
     async def aclose(self) -> None:
         """Close the running loop's client now (others close with their loops)."""
@@ -163,7 +168,7 @@ class NativeRedis:
             await entry[1].aclose()
 
 
-def _px(timeout: float | None) -> tuple[str, int] | bool | None:
+def _px(timeout: float | None) -> Expiry:
     # django-redis DefaultClient.set: milliseconds, and a timeout <= 0 deletes the key.
     if timeout is None:
         return None
@@ -171,7 +176,7 @@ def _px(timeout: float | None) -> tuple[str, int] | bool | None:
     return ("px", millis) if millis > 0 else False
 
 
-def _ex(timeout: float | None) -> tuple[str, int] | bool | None:
+def _ex(timeout: float | None) -> Expiry:
     # Django's RedisCache.get_backend_timeout + RedisCacheClient.set: whole seconds, 0 deletes.
     if timeout is None:
         return None
@@ -185,7 +190,7 @@ def _native(
     connection: dict[str, Any],
     encode: Callable[[Any], Any],
     decode: Callable[[bytes], Any],
-    expiry: Callable[[float | None], tuple[str, int] | bool | None],
+    expiry: Callable[[float | None], Expiry],
 ) -> NativeRedis:
     """The alias's own key function, prefix and version, with its backend's encoding and expiries."""
     return NativeRedis(
@@ -201,10 +206,10 @@ def _native(
 
 
 def _for_django_redis(cache: BaseCache) -> NativeRedis | None:
-    from django_redis.client import DefaultClient
-    from django_redis.pool import ConnectionFactory
+    from .django_redis_api import backend, connection_factory_class, default_client_class
 
-    client = cache.client  # type: ignore[attr-defined]  # built lazily, no I/O
+    DefaultClient, ConnectionFactory = default_client_class(), connection_factory_class()
+    client = backend(cache).client  # built lazily, no I/O
     options: dict[str, Any] = getattr(client, "_options", None) or {}
     if set(options) - _DJANGO_REDIS_OPTIONS:
         return None
@@ -226,14 +231,34 @@ def _for_django_redis(cache: BaseCache) -> NativeRedis | None:
     return _native(cache, client._server[0], connection, client.encode, client.decode, _px)
 
 
+class _Serializer(Protocol):
+    def dumps(self, obj: Any) -> bytes: ...
+
+    def loads(self, data: bytes) -> Any: ...
+
+
+class _RedisCacheClientInternals(Protocol):
+    _serializer: _Serializer
+
+
+class _RedisCacheInternals(Protocol):
+    """What django-stubs leaves out of Django's ``RedisCache``: its servers, its client's serializer."""
+
+    _servers: list[str]
+
+    @property
+    def _cache(self) -> _RedisCacheClientInternals: ...
+
+
 def _for_django(cache: BaseCache) -> NativeRedis | None:
     options: dict[str, Any] = getattr(cache, "_options", None) or {}
     if set(options) - _DJANGO_OPTIONS:
         return None
-    servers = cache._servers  # type: ignore[attr-defined]
+    django_cache = cast(_RedisCacheInternals, cache)
+    servers = django_cache._servers
     if len(servers) != 1:
         return None
-    serializer = cache._cache._serializer  # type: ignore[attr-defined]  # built lazily, no I/O
+    serializer = django_cache._cache._serializer  # built lazily, no I/O
     connection = {name: value for name, value in options.items() if name != "serializer"}
     connection.setdefault("socket_timeout", _DEFAULT_SOCKET_TIMEOUT)
     connection.setdefault("socket_connect_timeout", _DEFAULT_SOCKET_TIMEOUT)

@@ -120,7 +120,9 @@ def _cache_aliases(config: Any) -> set[str]:
 
 
 def _isolated_caches(aliases: set[str], salt: str) -> dict[str, Any]:
-    caches = copy.deepcopy(settings.CACHES)
+    from ..conf import cache_settings
+
+    caches = copy.deepcopy(cache_settings())
     for alias in aliases:
         if alias in caches:
             prefix = caches[alias].get("KEY_PREFIX", "")
