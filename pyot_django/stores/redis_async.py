@@ -33,9 +33,8 @@ import threading
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, cast
 
-import redis.asyncio as aioredis
-
 if TYPE_CHECKING:
+    import redis.asyncio as aioredis
     from django.core.cache.backends.base import BaseCache
 
 __all__ = ["NativeRedis", "forget_native", "native_redis"]
@@ -133,6 +132,8 @@ class NativeRedis:
             if entry is None:
                 for dead in [other for other in self._clients if other.is_closed()]:
                     del self._clients[dead]
+                import redis.asyncio as aioredis  # here: redis-py is an extra, and only a Redis alias gets here
+
                 pool = aioredis.BlockingConnectionPool.from_url(
                     self.url, max_connections=_POOL_SIZE, timeout=_POOL_WAIT, **self._connection
                 )
