@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.core.signals import setting_changed
 
@@ -280,7 +280,7 @@ def observed_lookup(func: Callable[P, R]) -> Callable[P, R]:
             _end(self, token, begun, None)
             return value
 
-        return get  # type: ignore[return-value]
+        return cast("Callable[P, R]", get)  # the wrapper passes every argument on unchanged
 
     lookup_sync: Any = func
 
@@ -296,7 +296,7 @@ def observed_lookup(func: Callable[P, R]) -> Callable[P, R]:
         _end(self, token, begun, None)
         return value
 
-    return get_sync  # type: ignore[return-value]
+    return cast("Callable[P, R]", get_sync)
 
 
 # -- Riot, limiter, cache errors -------------------------------------------------------------

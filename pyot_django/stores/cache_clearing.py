@@ -59,12 +59,16 @@ def _family(cache: BaseCache) -> str:
     return "generations"
 
 
+_FAMILY_MEMO = "_pyot_family"
+"""The attribute a cache object keeps its family in (ours, on Django's object)."""
+
+
 def uses_generations(cache: BaseCache) -> bool:
     """Whether entries of this backend carry a generation number in their key."""
-    family = getattr(cache, "_pyot_family", None)
+    family = getattr(cache, _FAMILY_MEMO, None)
     if family is None:
         family = _family(cache)
-        setattr(cache, "_pyot_family", family)  # noqa: B010 -- a memo of ours on Django's object
+        setattr(cache, _FAMILY_MEMO, family)
     return family == "generations"
 
 
