@@ -31,8 +31,8 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(DEMO_STAMP)
 	@$(BIN)/python -m testproject.demo
 
-## Lint, build the docs (warnings are errors), then the suite on SQLite and on PostgreSQL
-test: lint docs test-sqlite test-postgres
+## Lint, build the docs (warnings are errors), type-check, then the suite on SQLite and on PostgreSQL
+test: lint docs typecheck test-sqlite test-postgres
 
 ## The documentation site (MkDocs Material) into build/site; any warning fails the build
 docs: $(STAMP)
@@ -47,10 +47,11 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	PYOT_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider
 
-## mypy with django-stubs on the package (config: setup.cfg [mypy]), then the typed-fetch call file
+## mypy --strict with django-stubs on the package (config: setup.cfg [mypy]); mypy as a project runs it
+## (its own settings, no options of ours); then the typed-fetch call file under mypy and pyright
 typecheck: $(STAMP)
 	$(BIN)/mypy
-	PYOT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider tests/test_typed_fetch.py
+	PYOT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider tests/test_project_typecheck.py tests/test_typed_fetch.py
 
 ## Tests that read the Riot API reference in ../shared/riotapi (not in a user's clone; .ci/run runs them)
 test-reference: $(STAMP)

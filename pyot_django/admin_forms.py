@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 
 from .exceptions import PyotError
 from .operations import configured_names, parse_pairs, resolve_pipelines
 
-__all__ = ["ROUTE_GROUPS", "TokenForm", "catalogue_hints", "default_lookup"]
+__all__ = ["ROUTE_GROUPS", "OperationHints", "TokenForm", "catalogue_hints", "default_lookup"]
 
 
 # Routing kind → the server select's group label ("kr" is both a platform and a shard).
@@ -52,18 +52,27 @@ def _get_operations(game: str) -> list[str]:
     return sorted(op for op, endpoint in endpoints_for_game(game).items() if endpoint.http_method == "GET")
 
 
-def catalogue_hints() -> dict[str, dict[str, dict[str, list[str]]]]:
+class OperationHints(TypedDict):
+    """What the form's script needs of one operation (sent to the page as JSON)."""
+
+    path: list[str]
+    query: list[str]
+    servers: str  # the label of the server select's group it routes by (ROUTE_GROUPS)
+    default_server: str
+
+
+def catalogue_hints() -> dict[str, dict[str, OperationHints]]:
     """pipeline → operation → its path and query parameter names (for the form's hints)."""
     from .riot import endpoints_for_game
 
-    hints: dict[str, dict[str, dict[str, list[str]]]] = {}
+    hints: dict[str, dict[str, OperationHints]] = {}
     for name in configured_names():
         endpoints = endpoints_for_game(name)
         hints[name] = {
             op: {
                 "path": list(endpoints[op].path_params),
                 "query": list(endpoints[op].query_params),
-                "servers": ROUTE_GROUPS[endpoints[op].route],  # the server group it routes by
+                "servers": ROUTE_GROUPS[endpoints[op].route],
                 "default_server": _DEFAULT_SERVERS[endpoints[op].route],
             }
             for op in _get_operations(name)

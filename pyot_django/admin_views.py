@@ -31,6 +31,7 @@ from .operations import (
     resolve_pipelines,
     run_maintenance,
 )
+from .operations.results import Action
 from .operations.selection import select_store
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["action_view", "changelist_view", "delete_token_view", "lookup_view"]
 
-_ACTIONS = {
+_ACTIONS: dict[Action, tuple[str, str, str]] = {
     "clear": ("Clear", "Cleared", "remove every entry"),
     "expire": ("Expire", "Expired", "drop expired entries"),
 }
@@ -108,14 +109,15 @@ def action_view(
     admin: PipelineAdmin, request: HttpRequest, name: str, action: str, index: int | None = None
 ) -> HttpResponse:
     _require_operate(admin, request)
-    if action not in _ACTIONS:
+    maintenance = next((known for known in _ACTIONS if known == action), None)
+    if maintenance is None:
         raise Http404("unknown action")
     try:
         (pipeline,) = resolve_pipelines([name])
         store = None if index is None else select_store(pipeline, index)
     except (UnknownPipeline, InvalidStore) as exc:
         raise Http404(str(exc)) from exc
-    verb, done, what = _ACTIONS[action]
+    verb, done, what = _ACTIONS[maintenance]
     target = f"pipeline {pipeline.model!r}" + ("" if store is None else f", store {index} ({store.name})")
     if request.method != "POST":
         return TemplateResponse(
@@ -130,7 +132,7 @@ def action_view(
                 hidden={},
             ),
         )
-    result = run_maintenance(action, [pipeline.model], store=index)  # type: ignore[arg-type]
+    result = run_maintenance(maintenance, [pipeline.model], store=index)
     (outcome,) = result.pipelines
     summary = f"{done} {target}: {outcome.removed} entr{'y' if outcome.removed == 1 else 'ies'} removed."
     _log(request, pipeline.model, summary)

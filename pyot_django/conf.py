@@ -17,7 +17,16 @@ from django.utils.module_loading import import_string
 from .riot.http import mask_keys
 from .stores.base import OptionProblem, ServiceStore, Store
 
-__all__ = ["GAMES", "PIPELINE_KEYS", "Problem", "config_problems", "get_config", "settings_problems", "store_class"]
+__all__ = [
+    "GAMES",
+    "PIPELINE_KEYS",
+    "Problem",
+    "cache_settings",
+    "config_problems",
+    "get_config",
+    "settings_problems",
+    "store_class",
+]
 
 # Pipeline names are game models (the Riot API families they may call).
 GAMES = ("lol", "tft", "lor", "val", "riot", "riftbound")
@@ -32,6 +41,18 @@ def get_config() -> Any:
     or builds the pipelines holds a raw key for an error page to render.
     """
     return mask_keys(getattr(settings, "PYOT", {}))
+
+
+def cache_settings() -> dict[str, dict[str, Any]]:
+    """``settings.CACHES``, typed the same in every project.
+
+    django-stubs types a setting by what the project's settings module assigns to it (a project's
+    ``CACHES`` may read as ``dict[str, object]``), and this package is type-checked against
+    whatever settings module a project names; the code that reads the setting goes through here.
+    """
+    configured: Any = settings.CACHES
+    caches: dict[str, dict[str, Any]] = configured
+    return caches
 
 
 def store_class(backend: Any, path: str) -> tuple[type[Store] | None, Problem | None]:

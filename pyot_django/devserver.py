@@ -16,9 +16,12 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from .testing.runner import RunningEmulator
 
 __all__ = [
     "EMULATOR",
@@ -41,7 +44,7 @@ EMULATOR_API_KEY = "emulator-not-a-riot-key"
 EMULATOR_EXTRA_HINT = 'pip install "pyot_django[emulator]"'
 
 _lock = threading.Lock()
-_running: Any = None  # the RunningEmulator, once started
+_running: RunningEmulator | None = None  # once started
 _exit_stack: contextlib.ExitStack | None = None
 
 
@@ -57,7 +60,7 @@ def is_emulator(base_url: Any) -> bool:
     return isinstance(base_url, str) and base_url.strip().lower() == EMULATOR
 
 
-def process_emulator(*, announce: bool = True) -> Any:
+def process_emulator(*, announce: bool = True) -> RunningEmulator:
     """This process's shared emulator (a ``RunningEmulator``), started on first call.
 
     ``announce``: log the "FAKE Riot data" warning when it starts (off for test suites).

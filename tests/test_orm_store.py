@@ -11,7 +11,7 @@ from django.db import close_old_connections
 
 from pyot_django.models import PyotEntry
 from tests.helpers import CACHE_STORES, FAKE, make_pipeline, summoner_token
-from tests.testapp.models import MatchEntry
+from tests.testapp.models import ManagedEntry, MatchEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,6 +61,26 @@ async def test_custom_model_gets_the_rows():
     row = await MatchEntry.objects.aget()
     assert row.key.endswith(token.stringify)
     assert row.expires_at is not None and not row.is_expired
+
+
+async def test_a_model_without_objects_whose_default_manager_filters_keeps_and_clears_every_row():
+    # ManagedEntry's only manager is "na1", which hides other servers' rows: the store must
+    # still see (and clear) all of its own rows.
+    pipeline = make_pipeline(
+        {"BACKEND": "pyot_django.stores.DjangoORM", "MODEL": "testapp.ManagedEntry"}, {"BACKEND": FAKE}
+    )
+    store = pipeline.stores[0]
+    na1, euw1 = summoner_token("managed", "na1"), summoner_token("managed", "euw1")
+    await store.set(na1, {"on": "na1"})
+    await store.set(euw1, {"on": "euw1"})
+    assert await store.get(euw1) == {"on": "euw1"}
+    assert await store.contains(euw1) and await store.count() == 2
+    entry = await store.entry(euw1)
+    assert entry is not None and entry.server == "euw1"
+    assert await store.delete(euw1) and not await store.contains(euw1)
+    await store.set(euw1, {"on": "euw1"})
+    assert await store.clear() == 2
+    assert await ManagedEntry._base_manager.acount() == 0
 
 
 async def test_forever_entries_have_no_expiry_and_survive_expire():

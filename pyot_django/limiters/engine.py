@@ -206,9 +206,7 @@ def acquire(scopes: tuple[Scope, Scope], now: float, spread: bool) -> Admit | Wa
     return Admit(now, (marks[0], marks[1]))
 
 
-def _settle(
-    scope: Scope, mark: tuple[tuple[int, bool], ...], headers: ScopeHeaders, answered: bool, now: float
-) -> None:
+def _settle(scope: Scope, mark: tuple[int, ...], headers: ScopeHeaders, answered: bool, now: float) -> None:
     """Close or extend the epochs a counted request belonged to."""
     for epoch in mark:
         w = next((w for w in scope.windows if w.epoch == epoch), None)

@@ -77,7 +77,7 @@ def stacked_bars(
     for i in range(width):
         if not totals[i]:
             continue
-        y = TOP + plot_h
+        y = float(TOP + plot_h)
         for index, name in enumerate(names):
             value = series[name][i]
             if not value:

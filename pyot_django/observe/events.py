@@ -23,12 +23,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.core.signals import setting_changed
 
 from ..exceptions import NotFound
-from ..pipeline.trace import LookupRecord, current_trace
+from ..pipeline.trace import LookupRecord, TraceSink, current_trace
 
 __all__ = [
     "Subscriber",
@@ -195,7 +195,7 @@ class _Recorder:
 
     __slots__ = ("index", "parent", "reported", "seconds", "shared")
 
-    def __init__(self, parent: Any) -> None:
+    def __init__(self, parent: TraceSink | None) -> None:
         self.parent = parent
         self.reported = False
         self.index: int | None = None
@@ -250,7 +250,7 @@ def _begin() -> tuple[_Recorder, Any] | None:
     if type(outer) is _Recorder:  # get_sync's miss runs get: one lookup, one event
         return None
     recorder = _Recorder(outer)
-    return recorder, current_trace.set(recorder)  # type: ignore[arg-type]
+    return recorder, current_trace.set(recorder)
 
 
 def _end(pipeline: Any, token: Any, begun: tuple[_Recorder, Any], exc: BaseException | None) -> None:
@@ -280,7 +280,7 @@ def observed_lookup(func: Callable[P, R]) -> Callable[P, R]:
             _end(self, token, begun, None)
             return value
 
-        return get  # type: ignore[return-value]
+        return cast("Callable[P, R]", get)  # the wrapper passes every argument on unchanged
 
     lookup_sync: Any = func
 
@@ -296,7 +296,7 @@ def observed_lookup(func: Callable[P, R]) -> Callable[P, R]:
         _end(self, token, begun, None)
         return value
 
-    return get_sync  # type: ignore[return-value]
+    return cast("Callable[P, R]", get_sync)
 
 
 # -- Riot, limiter, cache errors -------------------------------------------------------------

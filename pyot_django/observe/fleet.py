@@ -81,7 +81,7 @@ def fleet_redis(config: ObserveConfig) -> tuple[Callable[[], Any], str] | None:
     if kind == "alias":
 
         def from_alias() -> Any:
-            from django_redis import get_redis_connection
+            from ..stores.django_redis_api import get_redis_connection
 
             return get_redis_connection(value)
 
@@ -141,11 +141,24 @@ class FleetCounters(Subscriber):
             for field in fields:
                 bucket[field] = bucket.get(field, 0) + amount
 
-    def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
+    def lookup_done(
+        self,
+        pipeline: str,
+        operation: str,
+        server: str,
+        key: str,
+        store_index: int | None,
+        store: str,
+        outcome: str,
+        seconds: float,
+        shared: bool,
+    ) -> None:
         slot = bisect.bisect_left(LATENCY_BOUNDS_MS, seconds * 1000.0)
         self.add(f"L|{pipeline}|{store}|{outcome}", f"T|{pipeline}|{store}|{slot}")
 
-    def riot_response(self, pipeline, operation, server, status, headers: Mapping[str, str], seconds) -> None:  # type: ignore[override]
+    def riot_response(
+        self, pipeline: str, operation: str, server: str, status: int, headers: Mapping[str, str], seconds: float
+    ) -> None:
         if status == 429:
             self.add(f"R|{pipeline}|{status}", f"Q|{pipeline}|{limit_type_of(headers)}")
         else:
@@ -161,13 +174,13 @@ class FleetCounters(Subscriber):
                 if count > bucket.get(member, -1):
                     bucket[member] = count
 
-    def limiter_waited(self, pipeline, server, operation, seconds) -> None:  # type: ignore[override]
+    def limiter_waited(self, pipeline: str, server: str, operation: str, seconds: float) -> None:
         self.add(f"N|{pipeline}")
         micros = int(seconds * 1_000_000)
         if micros > 0:
             self.add(f"W|{pipeline}", amount=micros)
 
-    def cache_error(self, pipeline, store_index, store, action, exc) -> None:  # type: ignore[override]
+    def cache_error(self, pipeline: str, store_index: int, store: str, action: str, exc: BaseException) -> None:
         self.add(f"E|{pipeline}|{store}")
 
     # -- flushing (background thread) ----------------------------------------------------------

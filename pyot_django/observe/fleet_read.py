@@ -131,7 +131,14 @@ def _pipeline(report: FleetReport, names: list[str] | None, name: str) -> Pipeli
     return fleet
 
 
-def _add_field(report: FleetReport, latency: dict, names, position: int, parts: list[str], amount: int) -> None:
+def _add_field(
+    report: FleetReport,
+    latency: dict[tuple[str, str], list[int]],
+    names: list[str] | None,
+    position: int,
+    parts: list[str],
+    amount: int,
+) -> None:
     if len(parts) < 2:
         return
     kind, fleet = parts[0], _pipeline(report, names, parts[1])
@@ -164,7 +171,7 @@ def _add_field(report: FleetReport, latency: dict, names, position: int, parts: 
         fleet.cache_errors[parts[2]] = fleet.cache_errors.get(parts[2], 0) + amount
 
 
-def _add_budget(report: FleetReport, names, position: int, parts: list[str], count: int) -> None:
+def _add_budget(report: FleetReport, names: list[str] | None, position: int, parts: list[str], count: int) -> None:
     if len(parts) != 6 or not parts[5].isdigit() or not int(parts[5]):
         return
     fleet = _pipeline(report, names, parts[0])

@@ -18,13 +18,27 @@ is not supported: its plug-in API is gone in 4.x.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import datetime
-
-from health_check.base import HealthCheck
-from health_check.exceptions import ServiceUnavailable
+from typing import TYPE_CHECKING
 
 from .probe import probe_pipelines
+
+if TYPE_CHECKING:
+    # django-health-check ships no ``py.typed``: a type checker would see only ``Any`` and report
+    # the import in every project that checks this package. What this module uses of its 4.x API:
+    class HealthCheck(abc.ABC):
+        timeout: datetime.timedelta
+
+        @abc.abstractmethod
+        async def run(self) -> None: ...
+
+    class ServiceUnavailable(Exception): ...
+
+else:
+    from health_check.base import HealthCheck
+    from health_check.exceptions import ServiceUnavailable
 
 __all__ = ["PyotStores"]
 

@@ -21,7 +21,18 @@ logger = logging.getLogger("pyot_django.lookups")
 
 
 class LookupLogger(Subscriber):
-    def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
+    def lookup_done(
+        self,
+        pipeline: str,
+        operation: str,
+        server: str,
+        key: str,
+        store_index: int | None,
+        store: str,
+        outcome: str,
+        seconds: float,
+        shared: bool,
+    ) -> None:
         if not logger.isEnabledFor(logging.DEBUG):  # the cheap way out when DEBUG is filtered
             return
         logger.debug(

@@ -36,6 +36,7 @@ from __future__ import annotations
 import threading
 import weakref
 from bisect import bisect_left
+from collections.abc import Mapping
 from typing import Any
 
 from .events import Subscriber, limit_type_of
@@ -172,14 +173,25 @@ class PrometheusSubscriber(Subscriber):
         self._lock, self._flushing = threading.Lock(), threading.Lock()
         self._pending = {}
 
-    def lookup_done(self, pipeline, operation, server, key, store_index, store, outcome, seconds, shared) -> None:  # type: ignore[override]
+    def lookup_done(
+        self,
+        pipeline: str,
+        operation: str,
+        server: str,
+        key: str,
+        store_index: int | None,
+        store: str,
+        outcome: str,
+        seconds: float,
+        shared: bool,
+    ) -> None:
         if self._periodic.pid != _Process.generation:
             self._periodic.ensure(self._forked)
-        key = (pipeline, store, outcome, bisect_left(_LOOKUP_BUCKETS, seconds))
+        slot = (pipeline, store, outcome, bisect_left(_LOOKUP_BUCKETS, seconds))
         with self._lock:
-            entry = self._pending.get(key)
+            entry = self._pending.get(slot)
             if entry is None:
-                self._pending[key] = [1, seconds]
+                self._pending[slot] = [1, seconds]
             else:
                 entry[0] += 1
                 entry[1] += seconds
@@ -196,7 +208,9 @@ class PrometheusSubscriber(Subscriber):
     def close(self) -> None:
         self._periodic.stop()
 
-    def riot_response(self, pipeline, operation, server, status, headers, seconds) -> None:  # type: ignore[override]
+    def riot_response(
+        self, pipeline: str, operation: str, server: str, status: int, headers: Mapping[str, str], seconds: float
+    ) -> None:
         m = self.m
         m.riot_requests.labels(pipeline, operation, server, str(status)).inc()
         m.riot_seconds.labels(pipeline, operation).observe(seconds)
@@ -207,8 +221,8 @@ class PrometheusSubscriber(Subscriber):
             m.budget_used.labels(*labels).set(count)
             m.budget_limit.labels(*labels).set(limit)
 
-    def limiter_waited(self, pipeline, server, operation, seconds) -> None:  # type: ignore[override]
+    def limiter_waited(self, pipeline: str, server: str, operation: str, seconds: float) -> None:
         self.m.limiter_wait.labels(pipeline, server, operation).observe(seconds)
 
-    def cache_error(self, pipeline, store_index, store, action, exc) -> None:  # type: ignore[override]
+    def cache_error(self, pipeline: str, store_index: int, store: str, action: str, exc: BaseException) -> None:
         self.m.cache_errors.labels(pipeline, store, action).inc()

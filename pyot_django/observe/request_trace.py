@@ -70,17 +70,21 @@ def trace_rows(trace: Trace) -> list[TraceRow]:
     ]
 
 
+_ATTRIBUTE = "pyot_trace"
+"""Where :func:`traced` keeps the request's trace (an attribute Django's HttpRequest does not declare)."""
+
+
 @contextmanager
 def traced(request: HttpRequest) -> Iterator[Trace]:
     """Record the lookups of the block (and of the tasks it gathers) on ``request``."""
     with trace_lookups() as trace:
-        request.pyot_trace = trace  # type: ignore[attr-defined]
+        setattr(request, _ATTRIBUTE, trace)
         yield trace
 
 
 def pipeline_trace(request: HttpRequest) -> dict[str, Any]:
     """Context processor: ``trace_rows`` and ``trace_summary`` (store → count) of ``request``."""
-    trace: Trace | None = getattr(request, "pyot_trace", None)
+    trace: Trace | None = getattr(request, _ATTRIBUTE, None)
     if trace is None:
         return {"trace_rows": [], "trace_summary": {}}
     return {"trace_rows": trace_rows(trace), "trace_summary": trace.by_store()}

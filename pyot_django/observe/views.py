@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
@@ -59,7 +60,9 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        # Unannotated in prometheus_client: registers itself with the registry it is given.
+        collect_from_files: Callable[[CollectorRegistry], object] = multiprocess.MultiProcessCollector
+        collect_from_files(registry)
     else:
         registry = REGISTRY
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -47,9 +47,9 @@ def _checked_deadline(deadline: object) -> float | None:
     if deadline is None:
         return None
     problem = deadline_problem(deadline)
-    if problem:
-        raise ValueError(f"deadline={deadline!r}: {problem}; pass seconds such as 2.0, or None to wait patiently")
-    return deadline  # type: ignore[return-value]
+    if problem is None and isinstance(deadline, (int, float)):  # deadline_problem checked the type
+        return deadline
+    raise ValueError(f"deadline={deadline!r}: {problem}; pass seconds such as 2.0, or None to wait patiently")
 
 
 def _refuse_running_loop() -> None:

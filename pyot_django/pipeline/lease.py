@@ -35,8 +35,6 @@ import secrets
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from redis.exceptions import RedisError
-
 from ..riot.deadline import current_deadline
 from ..stores.djangocache import DjangoCache
 from ..stores.redis_async import NativeRedis, native_redis
@@ -60,7 +58,12 @@ _LEASE_TTL = 3.0
 _FOLLOW_MAX = 30.0
 """Bound on a follower's whole wait before it asks the service itself."""
 _POLL_MIN, _POLL_MAX = 0.005, 0.1
-_UNAVAILABLE = (RedisError, OSError, TimeoutError)
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # redis-py is an extra: without it no alias is Redis-backed and no lease is taken
+    _UNAVAILABLE: tuple[type[Exception], ...] = (OSError, TimeoutError)
+else:
+    _UNAVAILABLE = (RedisError, OSError, TimeoutError)
 
 # KEYS: value, lease. ARGV: our id, lease ms. {1, value} | {2} (lease taken) | {3} (someone else's).
 _VALUE_OR_LEASE = """
@@ -90,7 +93,9 @@ def _find_fleet(pipeline: Pipeline, service_index: int) -> _Fleet | None:
     return None
 
 
-async def fleet_get(pipeline: Pipeline, service_index: int, token: PipelineToken, session: httpx.AsyncClient | None):
+async def fleet_get(
+    pipeline: Pipeline, service_index: int, token: PipelineToken, session: httpx.AsyncClient | None
+) -> Any:
     """``pipeline.stores[service_index].get(token, session)``, once per token across the fleet."""
     service = pipeline.stores[service_index]
     fleets: dict[int, _Fleet | None] = pipeline.__dict__.setdefault("_pyot_fleets", {})

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["LookupRecord", "Trace", "current_trace", "trace_lookups"]
+__all__ = ["LookupRecord", "Trace", "TraceSink", "current_trace", "trace_lookups"]
 
 
 # Not frozen: a frozen dataclass's __init__ goes through object.__setattr__ per field,
@@ -35,12 +35,21 @@ class LookupRecord:
     shared: bool = False  # answered by another caller's in-flight lookup
 
 
+class TraceSink(Protocol):
+    """What the pipeline reports each lookup to: a :class:`Trace`, or the observer's recorder
+    (``pyot_django.observe.events``), which only counts and passes reports on to its parent."""
+
+    def add(self, record: LookupRecord) -> None: ...
+
+    def answered(self, pipeline: Any, token: Any, index: int | None, started: float, shared: bool = False) -> None: ...
+
+
 @dataclass
 class Trace:
     records: list[LookupRecord] = field(default_factory=list)
     # The trace that was current when this one opened: it sees these records too, so a
     # view's own trace and the debug toolbar's request-wide one both list every lookup.
-    parent: Trace | None = field(default=None, repr=False)
+    parent: TraceSink | None = field(default=None, repr=False)
 
     def add(self, record: LookupRecord) -> None:
         self.records.append(record)
@@ -63,7 +72,7 @@ class Trace:
         return counts
 
 
-current_trace: ContextVar[Trace | None] = ContextVar("pyot_django_trace", default=None)
+current_trace: ContextVar[TraceSink | None] = ContextVar("pyot_django_trace", default=None)
 
 
 @contextmanager

@@ -72,7 +72,7 @@ class Strategy:
     def delay(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based)."""
         if self.code == "E":
-            return min(self.base * (2**attempt), MAX_BACKOFF)
+            return min(self.base * 2.0**attempt, MAX_BACKOFF)
         return 0.0
 
 

@@ -14,14 +14,35 @@ read again and age out through their TTL.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import MutableMapping
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from .django_redis_api import backend
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
+    from django.core.cache.backends.redis import RedisCache
 
 __all__ = ["clear_prefix", "count_prefix", "strict_cache", "uses_generations"]
 
 _SCAN_BATCH = 10_000
+
+
+# The private parts of Django's backends that this module reaches and django-stubs leaves out
+# (only after ``_family`` named the backend; django-redis, untyped: :func:`.django_redis_api.backend`).
+class _LocMemInternals(Protocol):
+    _cache: MutableMapping[str, bytes]
+    _lock: AbstractContextManager[object]
+
+    def _delete(self, key: str) -> bool: ...
+
+    def make_key(self, key: str, version: int | None = None) -> str: ...
+
+
+class _DatabaseInternals(Protocol):
+    _table: str
+    cache_model_class: type[Any]
 
 
 def _family(cache: BaseCache) -> str:
@@ -38,12 +59,16 @@ def _family(cache: BaseCache) -> str:
     return "generations"
 
 
+_FAMILY_MEMO = "_pyot_family"
+"""The attribute a cache object keeps its family in (ours, on Django's object)."""
+
+
 def uses_generations(cache: BaseCache) -> bool:
     """Whether entries of this backend carry a generation number in their key."""
-    family = getattr(cache, "_pyot_family", None)
+    family = getattr(cache, _FAMILY_MEMO, None)
     if family is None:
         family = _family(cache)
-        cache._pyot_family = family  # type: ignore[attr-defined]
+        setattr(cache, _FAMILY_MEMO, family)
     return family == "generations"
 
 
@@ -56,7 +81,7 @@ def strict_cache(cache: BaseCache) -> Any:
     raises ``ConnectionInterrupted``, which the pipeline counts as a failure.
     """
     if getattr(cache, "_ignore_exceptions", False) and _family(cache) == "django_redis":
-        return cache.client  # type: ignore[attr-defined]
+        return backend(cache).client
     return cache
 
 
@@ -67,7 +92,7 @@ def clear_prefix(cache: BaseCache, prefix: str, strict: Any = None) -> int | Non
     """
     family = _family(cache)
     if family == "django_redis":
-        target: Any = cache if strict is None else strict  # django-redis's client: no stubs
+        target = backend(cache) if strict is None else strict
         deleted: int | None = target.delete_pattern(f"{prefix}*", itersize=_SCAN_BATCH)
         return deleted
     if family == "django_redis_builtin":
@@ -85,16 +110,17 @@ def clear_prefix(cache: BaseCache, prefix: str, strict: Any = None) -> int | Non
 
 
 def _clear_locmem(cache: BaseCache, prefix: str) -> int:
-    made = cache.make_key(prefix)
-    with cache._lock:  # type: ignore[attr-defined]
-        doomed = [key for key in cache._cache if key.startswith(made)]  # type: ignore[attr-defined]
+    locmem = cast(_LocMemInternals, cache)
+    made = locmem.make_key(prefix)
+    with locmem._lock:
+        doomed = [key for key in locmem._cache if key.startswith(made)]
         for key in doomed:
-            cache._delete(key)  # type: ignore[attr-defined]
+            locmem._delete(key)
     return len(doomed)
 
 
 def _clear_builtin_redis(cache: BaseCache, prefix: str) -> int:
-    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    client = cast("RedisCache", cache)._cache.get_client(None, write=True)
     count = 0
     batch: list[bytes] = []
     for key in client.scan_iter(match=_scan_pattern(cache, prefix), count=_SCAN_BATCH):
@@ -124,15 +150,16 @@ def _database_table(cache: BaseCache, *, write: bool) -> tuple[Any, str]:
     from django.db import connections, router
 
     route = router.db_for_write if write else router.db_for_read
-    connection = connections[route(cache.cache_model_class)]  # type: ignore[attr-defined]
-    return connection, connection.ops.quote_name(cache._table)  # type: ignore[attr-defined]
+    database = cast(_DatabaseInternals, cache)
+    connection = connections[route(database.cache_model_class)]
+    return connection, connection.ops.quote_name(database._table)
 
 
 def _clear_database(cache: BaseCache, prefix: str) -> int:
     connection, table = _database_table(cache, write=True)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE cache_key LIKE %s ESCAPE '\\'", [_like_pattern(cache, prefix)])
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def count_prefix(cache: BaseCache, prefix: str, cap: int) -> tuple[int, bool, str] | None:
@@ -145,9 +172,9 @@ def count_prefix(cache: BaseCache, prefix: str, cap: int) -> tuple[int, bool, st
     family = _family(cache)
     if family in ("django_redis", "django_redis_builtin"):
         if family == "django_redis":
-            client = cache.client.get_client(write=False)  # type: ignore[attr-defined]
+            client = backend(cache).client.get_client(write=False)
         else:
-            client = cache._cache.get_client(None, write=False)  # type: ignore[attr-defined]
+            client = cast("RedisCache", cache)._cache.get_client(None, write=False)
         client.ping()
         count = 0
         for _ in client.scan_iter(match=_scan_pattern(cache, prefix), count=_SCAN_BATCH):
@@ -162,7 +189,8 @@ def count_prefix(cache: BaseCache, prefix: str, cap: int) -> tuple[int, bool, st
             cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE cache_key LIKE %s ESCAPE '\\'", [pattern])
             return int(cursor.fetchone()[0]), False, "SQL count"
     if family == "locmem":
-        made = cache.make_key(prefix)
-        with cache._lock:  # type: ignore[attr-defined]
-            return sum(1 for key in cache._cache if key.startswith(made)), False, "LocMem"  # type: ignore[attr-defined]
+        locmem = cast(_LocMemInternals, cache)
+        made = locmem.make_key(prefix)
+        with locmem._lock:
+            return sum(1 for key in locmem._cache if key.startswith(made)), False, "LocMem"
     return None

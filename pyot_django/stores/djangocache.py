@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import caches
 
+from ..conf import cache_settings
 from ..exceptions import NotFound
 from .base import CacheStore, OptionProblem, StoreContext
 from .cache_clearing import clear_prefix, strict_cache, uses_generations
@@ -44,7 +45,7 @@ _MISSING = object()
 
 def _redis_outage_problems(alias: str, key: str) -> list[OptionProblem]:
     """What a django-redis alias would cost during a Redis outage (W006, W007)."""
-    spec = cast("dict[str, Any]", settings.CACHES[alias])
+    spec = cache_settings()[alias]
     if not str(spec.get("BACKEND", "")).startswith("django_redis."):
         return []
     options = spec.get("OPTIONS") or {}
@@ -211,5 +212,5 @@ class DjangoCache(CacheStore):
     def describe(self) -> dict[str, Any]:
         info = super().describe()
         info["alias"] = self.alias
-        info["cache_backend"] = settings.CACHES.get(self.alias, {}).get("BACKEND", "?")
+        info["cache_backend"] = cache_settings().get(self.alias, {}).get("BACKEND", "?")
         return info

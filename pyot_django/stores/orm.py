@@ -29,6 +29,7 @@ from .base import CacheStore, OptionProblem, StoreContext, ValueRefused
 
 if TYPE_CHECKING:
     import httpx
+    from django.db.models import QuerySet
 
     from ..models import AbstractPyotEntry
     from ..pipeline.token import PipelineToken
@@ -41,14 +42,25 @@ _read_in_thread = sync_to_async(lambda read, key: read(key), thread_sensitive=Tr
 DEFAULT_MODEL = "pyot_django.PyotEntry"
 
 
+def _column(model: type[AbstractPyotEntry], name: str) -> str:
+    """The database column of one of the base model's fields (concrete fields: never None)."""
+    from django.db.models import Field
+
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return field.column
+
+
 @functools.cache
 def _select_sql(model: type[AbstractPyotEntry], alias: str) -> str:
     quote = connections[alias].ops.quote_name
-    field = model._meta.get_field
+    value, pipeline, key, expires_at = (
+        quote(_column(model, name)) for name in ("value", "pipeline", "key", "expires_at")
+    )
     return (
-        f"SELECT {quote(field('value').column)} FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(field('pipeline').column)} = %s AND {quote(field('key').column)} = %s "
-        f"AND ({quote(field('expires_at').column)} IS NULL OR {quote(field('expires_at').column)} > %s)"
+        f"SELECT {value} FROM {quote(model._meta.db_table)} WHERE {pipeline} = %s AND {key} = %s "
+        f"AND ({expires_at} IS NULL OR {expires_at} > %s)"
     )
 
 
@@ -154,7 +166,7 @@ class DjangoORM(CacheStore):
             expires_at=None if ttl < 0 else now + timedelta(seconds=ttl),
         )
         try:
-            await model.objects.abulk_create(
+            await model._base_manager.abulk_create(
                 [row],
                 update_conflicts=True,
                 unique_fields=["pipeline", "key"],
@@ -168,7 +180,7 @@ class DjangoORM(CacheStore):
             ) from None
 
     async def delete(self, token: PipelineToken) -> bool:
-        deleted, _ = await self.model.objects.filter(
+        deleted, _ = await self.model._base_manager.filter(
             pipeline=self.context.pipeline, key=self._key_prefix + token.stringify
         ).adelete()
         return deleted > 0
@@ -176,12 +188,14 @@ class DjangoORM(CacheStore):
     async def contains(self, token: PipelineToken) -> bool:
         return await self._live().filter(key=self._key_prefix + token.stringify).aexists()
 
-    def _own(self):  # type: ignore[no-untyped-def]
+    def _own(self) -> QuerySet[AbstractPyotEntry]:
         # This pipeline's rows under this API key only: another deployment using another
         # key on the same table keeps its rows through our clear() and expire().
-        return self.model.objects.filter(pipeline=self.context.pipeline, key__startswith=self._key_prefix)
+        # The base manager: the model may name its managers as it likes (no ``objects``), and
+        # a default manager that filters must not hide rows from the store that owns them.
+        return self.model._base_manager.filter(pipeline=self.context.pipeline, key__startswith=self._key_prefix)
 
-    def _live(self):  # type: ignore[no-untyped-def]
+    def _live(self) -> QuerySet[AbstractPyotEntry]:
         from django.db.models import Q
 
         return self._own().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
@@ -193,7 +207,7 @@ class DjangoORM(CacheStore):
         return await self._delete_raw(self._own().filter(expires_at__lte=timezone.now()))
 
     @staticmethod
-    async def _delete_raw(queryset: Any) -> int:
+    async def _delete_raw(queryset: QuerySet[AbstractPyotEntry]) -> int:
         # One DELETE statement: these rows have no relations or signals to honour, and
         # Model.delete()'s collector would load every row first.
         from asgiref.sync import sync_to_async
@@ -209,7 +223,7 @@ class DjangoORM(CacheStore):
 
     async def entry(self, token: PipelineToken) -> AbstractPyotEntry | None:
         """The row holding ``token`` (for operators: value, stored_at, expires_at)."""
-        return await self.model.objects.filter(
+        return await self.model._base_manager.filter(
             pipeline=self.context.pipeline, key=self._key_prefix + token.stringify
         ).afirst()
 

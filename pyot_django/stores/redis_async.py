@@ -40,13 +40,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeAlias, cast
 
-import redis
-import redis.asyncio as aioredis
 from asgiref.sync import AsyncToSync
 
 if TYPE_CHECKING:
+    import redis
+    import redis.asyncio as aioredis
     from django.core.cache.backends.base import BaseCache
 
 __all__ = ["NativeRedis", "forget_native", "native_redis"]
@@ -86,6 +86,9 @@ _DJANGO_OPTIONS = frozenset(
 )
 _POOL_KWARGS = frozenset({"max_connections", "ssl_cert_reqs", "health_check_interval", "retry_on_timeout"})
 
+Expiry: TypeAlias = tuple[Literal["px", "ex"], int] | Literal[False] | None
+"""How a backend stores a timeout: ``("px", ms)`` / ``("ex", s)``, False: delete, None: no expiry."""
+
 
 def _on_throwaway_loop() -> bool:
     """Whether the running loop is one ``async_to_sync`` made for a single call."""
@@ -114,7 +117,9 @@ class _Slot:
                 async with asyncio.timeout(_POOL_WAIT):
                     await self._slots.acquire()
             except TimeoutError:
-                raise aioredis.ConnectionError(f"no Redis connection free within {_POOL_WAIT:g} s") from None
+                from redis.exceptions import ConnectionError as NoConnection
+
+                raise NoConnection(f"no Redis connection free within {_POOL_WAIT:g} s") from None
         else:
             await self._slots.acquire()  # free: returns at once
 
@@ -147,7 +152,7 @@ class NativeRedis:
         version: int,
         encode: Callable[[Any], Any],
         decode: Callable[[bytes], Any],
-        expiry: Callable[[float | None], tuple[str, int] | bool | None],
+        expiry: Callable[[float | None], Expiry],
     ) -> None:
         self.url = url
         self._connection = connection
@@ -165,6 +170,8 @@ class NativeRedis:
         """The process-wide sync client for throwaway loops (thread-safe, bounded like a loop's)."""
         client = self._sync_client
         if client is None:
+            import redis  # here: redis-py is an extra, and only a Redis alias gets here
+
             with self._lock:
                 if self._sync_client is None:
                     pool = redis.BlockingConnectionPool.from_url(
@@ -190,6 +197,8 @@ class NativeRedis:
             if entry is None:
                 for dead in [other for other in self._clients if other.is_closed()]:
                     del self._clients[dead]
+                import redis.asyncio as aioredis  # here: redis-py is an extra, and only a Redis alias gets here
+
                 # The pool's own cap is a backstop: every command waits for a slot first. Its slack
                 # covers a shielded command (the lease release) outliving its cancelled slot.
                 pool = aioredis.ConnectionPool.from_url(
@@ -217,7 +226,8 @@ class NativeRedis:
             entry = await self._entry()
             async with _Slot(entry.slots):
                 raw = await entry.client.get(self.make_key(key))
-        return default if raw is None else self.decode(raw)
+        # Our pools never set decode_responses (nor can the alias's options): replies are bytes.
+        return default if raw is None else self.decode(cast(bytes, raw))
 
     async def set(self, key: str, value: Any, ttl: float | None) -> None:
         """Store ``value`` like the alias's ``set(key, value, ttl)`` (seconds; None: no expiry)."""
@@ -246,7 +256,7 @@ class NativeRedis:
             await entry.closer.aclose()
 
 
-def _px(timeout: float | None) -> tuple[str, int] | bool | None:
+def _px(timeout: float | None) -> Expiry:
     # django-redis DefaultClient.set: milliseconds, and a timeout <= 0 deletes the key.
     if timeout is None:
         return None
@@ -254,7 +264,7 @@ def _px(timeout: float | None) -> tuple[str, int] | bool | None:
     return ("px", millis) if millis > 0 else False
 
 
-def _ex(timeout: float | None) -> tuple[str, int] | bool | None:
+def _ex(timeout: float | None) -> Expiry:
     # Django's RedisCache.get_backend_timeout + RedisCacheClient.set: whole seconds, 0 deletes.
     if timeout is None:
         return None
@@ -268,7 +278,7 @@ def _native(
     connection: dict[str, Any],
     encode: Callable[[Any], Any],
     decode: Callable[[bytes], Any],
-    expiry: Callable[[float | None], tuple[str, int] | bool | None],
+    expiry: Callable[[float | None], Expiry],
 ) -> NativeRedis:
     """The alias's own key function, prefix and version, with its backend's encoding and expiries."""
     return NativeRedis(
@@ -284,10 +294,10 @@ def _native(
 
 
 def _for_django_redis(cache: BaseCache) -> NativeRedis | None:
-    from django_redis.client import DefaultClient
-    from django_redis.pool import ConnectionFactory
+    from .django_redis_api import backend, connection_factory_class, default_client_class
 
-    client = cache.client  # type: ignore[attr-defined]  # built lazily, no I/O
+    DefaultClient, ConnectionFactory = default_client_class(), connection_factory_class()
+    client = backend(cache).client  # built lazily, no I/O
     options: dict[str, Any] = getattr(client, "_options", None) or {}
     if set(options) - _DJANGO_REDIS_OPTIONS:
         return None
@@ -309,14 +319,34 @@ def _for_django_redis(cache: BaseCache) -> NativeRedis | None:
     return _native(cache, client._server[0], connection, client.encode, client.decode, _px)
 
 
+class _Serializer(Protocol):
+    def dumps(self, obj: Any) -> bytes: ...
+
+    def loads(self, data: bytes) -> Any: ...
+
+
+class _RedisCacheClientInternals(Protocol):
+    _serializer: _Serializer
+
+
+class _RedisCacheInternals(Protocol):
+    """What django-stubs leaves out of Django's ``RedisCache``: its servers, its client's serializer."""
+
+    _servers: list[str]
+
+    @property
+    def _cache(self) -> _RedisCacheClientInternals: ...
+
+
 def _for_django(cache: BaseCache) -> NativeRedis | None:
     options: dict[str, Any] = getattr(cache, "_options", None) or {}
     if set(options) - _DJANGO_OPTIONS:
         return None
-    servers = cache._servers  # type: ignore[attr-defined]
+    django_cache = cast(_RedisCacheInternals, cache)
+    servers = django_cache._servers
     if len(servers) != 1:
         return None
-    serializer = cache._cache._serializer  # type: ignore[attr-defined]  # built lazily, no I/O
+    serializer = django_cache._cache._serializer  # built lazily, no I/O
     connection = {name: value for name, value in options.items() if name != "serializer"}
     connection.setdefault("socket_timeout", _DEFAULT_SOCKET_TIMEOUT)
     connection.setdefault("socket_connect_timeout", _DEFAULT_SOCKET_TIMEOUT)

@@ -67,7 +67,7 @@ class RiotAPI(HttpServiceStore):
             options,
             context,
             secret=secret,
-            log_level=_LEVELS.get(level, level) if isinstance(level, str) else int(level),
+            log_level=_LEVELS[level] if isinstance(level, str) else int(level),  # E017 checked the name
         )
         self.endpoints = endpoints_for_game(context.game)
 

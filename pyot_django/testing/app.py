@@ -229,7 +229,8 @@ class Emulator:
                 self._stats.record(server, operation, 429, limit_type=decision.limit_type)
         headers = decision.headers
         if not decision.admitted:
-            headers = [*headers, (b"x-rate-limit-type", decision.limit_type.encode())]  # type: ignore[union-attr]
+            assert decision.limit_type is not None  # a refusal always names the limit it hit
+            headers = [*headers, (b"x-rate-limit-type", decision.limit_type.encode())]
             headers.append((b"retry-after", str(decision.retry_after).encode()))
             if self._wan is not None:  # hook: the way back (wan.py)
                 await self._wan.way_back()

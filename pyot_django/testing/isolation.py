@@ -27,7 +27,7 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -120,7 +120,9 @@ def _cache_aliases(config: Any) -> set[str]:
 
 
 def _isolated_caches(aliases: set[str], salt: str) -> dict[str, Any]:
-    caches = copy.deepcopy(settings.CACHES)
+    from ..conf import cache_settings
+
+    caches = copy.deepcopy(cache_settings())
     for alias in aliases:
         if alias in caches:
             prefix = caches[alias].get("KEY_PREFIX", "")
@@ -224,7 +226,13 @@ def isolated_pipelines(
                 overrides.disable()
 
 
-class IsolatedPipelinesMixin:
+if TYPE_CHECKING:
+    from unittest import TestCase as _TestCaseBase  # the mixin goes before a TestCase in the bases
+else:
+    _TestCaseBase = object
+
+
+class IsolatedPipelinesMixin(_TestCaseBase):
     """For Django's test runner: each test gets isolated pipelines on a shared emulator.
 
     ``self.riot_emulator`` is the ``RunningEmulator`` (its stats, scripts and config are
@@ -240,9 +248,9 @@ class IsolatedPipelinesMixin:
     def setUp(self) -> None:
         from ..devserver import process_emulator
 
-        super().setUp()  # type: ignore[misc]
+        super().setUp()
         self.riot_emulator = process_emulator(announce=False)
         self.riot_emulator.emulator.reset(config=True)
         context = isolated_pipelines(self.riot_emulator)
         self.riot_pipelines = context.__enter__()
-        self.addCleanup(context.__exit__, None, None, None)  # type: ignore[attr-defined]
+        self.addCleanup(context.__exit__, None, None, None)

@@ -27,9 +27,8 @@ on it (see :mod:`pyot_django.testing.isolation`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pyot_django.testing.config import EmulatorConfig
 from pyot_django.testing.isolation import IsolatedPipelines, isolated_pipelines
@@ -37,21 +36,31 @@ from pyot_django.testing.runner import RunningEmulator, serve_emulator
 
 __all__ = ["riot_emulator", "riot_emulator_config", "riot_emulator_server", "riot_pipelines"]
 
+if TYPE_CHECKING:
+    # pytest belongs to the project's test suite, not to pyot_django's dependencies: this module
+    # type-checks without it. pytest finds a fixture by name; to a checker it stays the function.
+    _Fixture = TypeVar("_Fixture", bound=Callable[..., object])
 
-@pytest.fixture(scope="session")
+    def fixture(*, scope: Literal["session", "function"] = "function") -> Callable[[_Fixture], _Fixture]: ...
+
+else:
+    from pytest import fixture
+
+
+@fixture(scope="session")
 def riot_emulator_config() -> EmulatorConfig:
     """The emulator's config: strict like Riot. Override the fixture (session scope) in a conftest
     or a test module to change it, e.g. ``EmulatorConfig(strict=False)`` for the lenient mode."""
     return EmulatorConfig()
 
 
-@pytest.fixture(scope="session")
+@fixture(scope="session")
 def riot_emulator_server(riot_emulator_config: EmulatorConfig) -> Iterator[RunningEmulator]:
     with serve_emulator(riot_emulator_config) as running:
         yield running
 
 
-@pytest.fixture
+@fixture()
 def riot_emulator(
     riot_emulator_server: RunningEmulator, riot_emulator_config: EmulatorConfig
 ) -> Iterator[RunningEmulator]:
@@ -64,7 +73,7 @@ def riot_emulator(
     yield riot_emulator_server
 
 
-@pytest.fixture
+@fixture()
 def riot_pipelines(riot_emulator: RunningEmulator, settings: object) -> Iterator[IsolatedPipelines]:
     """``settings.PYOT`` on the emulator, with this test's own empty caches and limiters.
 

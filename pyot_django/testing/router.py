@@ -10,6 +10,7 @@ templates, with no regular expression at request time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 from urllib.parse import unquote
 
 from pyot_django.riot import ENDPOINTS, Endpoint
@@ -32,8 +33,8 @@ class Router:
             grouped.setdefault(template, {})[endpoint.http_method] = endpoint
         buckets: dict[_Key, list[tuple[_Template, Mapping[str, Endpoint]]]] = {}
         for template, by_method in grouped.items():
-            key = (len(template), template[0], template[1], template[2])
-            buckets.setdefault(key, []).append((template, by_method))  # type: ignore[arg-type]
+            key = cast(_Key, (len(template), *template[:3]))  # the first three are literal (checked above)
+            buckets.setdefault(key, []).append((template, by_method))
         # More literal segments first: "/tournaments/by-team/{id}" before "/tournaments/{id}/{x}".
         for candidates in buckets.values():
             candidates.sort(key=lambda item: -sum(part is not None for part in item[0]))

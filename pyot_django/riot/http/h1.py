@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpcore
@@ -62,7 +62,8 @@ class _Connection(asyncio.Protocol):
     # -- asyncio.Protocol -----------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        # A stream protocol is always handed a Transport; typeshed types the base class only.
+        self.transport = cast(asyncio.Transport, transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -142,7 +143,8 @@ class _Connection(asyncio.Protocol):
         max_size: int,
     ) -> tuple[int, dict[str, str], bytes]:
         loop = asyncio.get_running_loop()
-        waiter = self._waiter = loop.create_future()
+        waiter: asyncio.Future[tuple[int, dict[str, str], bytes]] = loop.create_future()
+        self._waiter = waiter
         self.max_size = max_size
         assert self.transport is not None
         # The key's header line exists only inside this argument expression (see the module docs).

@@ -49,6 +49,10 @@ class Secret:
 
     __slots__ = ("_value", "identity", "problem")
 
+    _value: bytes
+    identity: str
+    problem: str | None
+
     def __init__(self, value: str | Secret) -> None:
         if isinstance(value, Secret):  # already masked (settings are masked where they are read)
             self._value, self.identity, self.problem = value._value, value.identity, value.problem

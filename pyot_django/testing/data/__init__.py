@@ -49,6 +49,7 @@ from . import (
 )
 from ._core import DataNotFound, Handler, Request
 from .ids import ACCOUNTS
+from .match_core import match_core as _match_cores  # the bare name would shadow the submodule
 from .matchlist import MATCHES
 
 __all__ = ["OPERATIONS", "DataNotFound", "clear_caches", "generate", "generate_bytes"]
@@ -88,25 +89,22 @@ def _run(
     return b"" if result is None else orjson.dumps(result)
 
 
-def _make_cached(maxsize: int):  # type: ignore[no-untyped-def]
-    @lru_cache(maxsize=maxsize)
-    def cached(
-        operation: str,
-        server: str,
-        path: tuple[tuple[str, str], ...],
-        query: _Query,
-        body: bytes,
-        api_key: str,
-        context: object,
-    ) -> bytes:
-        # ``context`` only separates cache entries; the handler re-reads the state it stands for.
-        return _run(operation, server, path, query, body, api_key)
-
-    return cached
+def _run_in_context(
+    operation: str,
+    server: str,
+    path: tuple[tuple[str, str], ...],
+    query: _Query,
+    body: bytes,
+    api_key: str,
+    context: object,
+) -> bytes:
+    # ``context`` only separates cache entries; the handler re-reads the state it stands for.
+    return _run(operation, server, path, query, body, api_key)
 
 
-# One cache per operation, sized to its payloads (a timeline is 10x a match, 1000x a summoner).
-_CACHED = {op: _make_cached(h.cache) for op, h in _HANDLERS.items() if h.cache}
+# One cache per operation, sized to its payloads (a timeline is 10x a match, 1000x a summoner):
+# each lru_cache(...) call wraps the function in a cache of its own.
+_CACHED = {op: lru_cache(maxsize=h.cache)(_run_in_context) for op, h in _HANDLERS.items() if h.cache}
 
 
 def generate_bytes(
@@ -151,4 +149,4 @@ def clear_caches() -> None:
         cached.cache_clear()
     ACCOUNTS.clear()
     MATCHES.clear()
-    match.match_core.cache_clear()
+    _match_cores.cache_clear()

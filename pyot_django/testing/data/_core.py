@@ -111,6 +111,20 @@ def q_opt_int(query: dict[str, list[str]], name: str) -> int | None:
         return None
 
 
+def as_int(value: object) -> int:
+    """``int(value)`` of a number (or numeric string) read back out of an invented JSON dict."""
+    if isinstance(value, (int, float, str)):
+        return int(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def as_number(value: object) -> float:
+    """A stat of an invented JSON dict as a number, for comparing (``max``, sorting)."""
+    if isinstance(value, (int, float)):
+        return value
+    raise TypeError(f"not a number: {value!r}")
+
+
 def iso_utc(ms: int) -> str:
     """Riot's ISO timestamps (status pages, LoR) from a ms epoch, without touching datetime's tz DB."""
     import datetime as _dt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ._core import Handler, Request, check_not_found, q_int, q_str, rng, seed_int, uuid_from
+from ._core import Handler, Request, as_int, check_not_found, q_int, q_str, rng, seed_int, uuid_from
 from .ids import platform_of, player
 
 TIERS = ("IRON", "BRONZE", "SILVER", "GOLD", "PLATINUM", "EMERALD", "DIAMOND", "MASTER", "GRANDMASTER", "CHALLENGER")
@@ -126,7 +126,7 @@ def league_list(platform: str, queue: str, tier: str, key: str, lid: str | None 
                 **_record(r),
             }
         )
-    items.sort(key=lambda e: -int(e["leaguePoints"]))  # type: ignore[call-overload]
+    items.sort(key=lambda e: -as_int(e["leaguePoints"]))
     names = ("Sion's Gladiators", "Zed's Shadows", "Jinx's Rockets", "Lux's Duelists", "Ahri's Hunters")
     return {
         "tier": tier,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
-from ._core import ANCHOR_MS, Handler, Request, check_not_found, q_int, rng
+from ._core import ANCHOR_MS, Handler, Request, as_int, check_not_found, q_int, rng
 from .lol_static import CHAMPION_IDS
 
 GRADES = ("S+", "S", "S-", "A+", "A", "A-", "B+", "B", "C")
@@ -59,7 +59,7 @@ def _masteries(puuid: str) -> tuple[dict[str, object], ...]:
     rows = [
         mastery(puuid, c, int(200 + 900_000 / (i + 1) ** 1.6 * r.uniform(0.6, 1.4)), r) for i, c in enumerate(champions)
     ]
-    rows.sort(key=lambda m: -int(m["championPoints"]))  # type: ignore[call-overload]
+    rows.sort(key=lambda m: -as_int(m["championPoints"]))
     return tuple(rows)
 
 
@@ -91,7 +91,7 @@ def by_champion(req: Request) -> object:
 
 def score(req: Request) -> object:
     check_not_found(req.path)
-    return sum(int(m["championLevel"]) for m in _masteries(req.path["encryptedPUUID"]))  # type: ignore[call-overload]
+    return sum(as_int(m["championLevel"]) for m in _masteries(req.path["encryptedPUUID"]))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ._core import Handler, Request, check_not_found, rng
+from ._core import Handler, Request, as_number, check_not_found, rng
 from .ids import summoner_id
 from .lol_static import (
     BOOTS,
@@ -287,8 +287,10 @@ def _mark_highest(participants: list[dict[str, object]], arena: bool) -> None:
         ("highestCrowdControlScore", "timeCCingOthers"),
         *(() if arena else (("highestWardKills", "wardsKilled"),)),
     ):
-        top = max(participants, key=lambda p: p[stat])  # type: ignore[arg-type,return-value]
-        top["challenges"][flag] = 1  # type: ignore[index]
+        top = max(participants, key=lambda p: as_number(p[stat]))
+        challenges = top["challenges"]
+        assert isinstance(challenges, dict)  # every participant has a challenges dict
+        challenges[flag] = 1
 
 
 def _team(core: MatchCore, st: Story, team_id: int, kills: int, r: random.Random) -> dict[str, object]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from ._core import Handler, Request, check_not_found, rng
+from ._core import Handler, Request, as_int, check_not_found, rng
 from .lol_static import BOOTS, COMPONENTS, LEGENDARY_ITEMS, STARTERS
 from .match import core_for, match_context
 from .match_core import MatchCore
@@ -298,14 +298,14 @@ def build_timeline(core: MatchCore) -> dict[str, object]:
     events.extend(_building_event(r, b) for b in st.buildings)
     events.extend(_monster_event(r, m) for m in st.monsters)
     events.extend(_minor_events(r, core, st))
-    events.sort(key=lambda e: int(e["timestamp"]))  # type: ignore[call-overload]
+    events.sort(key=lambda e: as_int(e["timestamp"]))
     times = st.frame_times
     # Each event goes to the frame whose minute it happened in (the frame stamped after it).
     buckets: list[list[dict[str, object]]] = [[] for _ in times]
     buckets[0].append({"realTimestamp": core.start_ms, "timestamp": 0, "type": "PAUSE_END"})
     frame = 1
     for event in events:
-        t = int(event["timestamp"])  # type: ignore[call-overload]
+        t = as_int(event["timestamp"])
         while frame < len(times) - 1 and t >= times[frame]:
             frame += 1
         buckets[frame].append(event)

@@ -306,12 +306,13 @@ def content(req: Request) -> object:
     ):
         out[kind] = [_item(kind, f"{kind}{i}", localized) for i in range(8)]
     # Acts carry no assetName (unlike the other items), but a type and their episode's id.
-    out["acts"] = []
+    acts: list[dict[str, object]] = []
     for i, n in enumerate(ACT_NAMES):
         act = {k: v for k, v in _item("act", f"{n}-{i}", localized).items() if k != "assetName"}
         act.update({"name": n, "isActive": i == len(ACT_NAMES) - 1, "id": uuid_from("act", i), "type": "act"})
         act["parentId"] = uuid_from("episode", i // 3)
-        out["acts"].append(act)
+        acts.append(act)
+    out["acts"] = acts
     return out
 
 
