@@ -42,7 +42,7 @@ import threading
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeAlias, cast
 
-from asgiref.sync import AsyncToSync
+from ..riot.http.io_loop import on_throwaway_loop as _on_throwaway_loop
 
 if TYPE_CHECKING:
     import redis
@@ -88,11 +88,6 @@ _POOL_KWARGS = frozenset({"max_connections", "ssl_cert_reqs", "health_check_inte
 
 Expiry: TypeAlias = tuple[Literal["px", "ex"], int] | Literal[False] | None
 """How a backend stores a timeout: ``("px", ms)`` / ``("ex", s)``, False: delete, None: no expiry."""
-
-
-def _on_throwaway_loop() -> bool:
-    """Whether the running loop is one ``async_to_sync`` made for a single call."""
-    return asyncio.get_running_loop() in AsyncToSync.loop_thread_executors
 
 
 class _LoopClient(NamedTuple):

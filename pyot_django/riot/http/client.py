@@ -41,6 +41,7 @@ from ..deadline import Deadline, current_deadline, tightest
 from ..retry import TIMEOUT_STATUS, Strategy
 from .attempt import Call
 from .body import decode
+from .io_loop import on_throwaway_loop, relay
 from .pools import LoopClients
 from .retry_after import DEFAULT_MAX_RETRY_AFTER, RetryAfterCap
 from .transport import Answer, BodyTooLarge, TransportFailure, new_pool, send, send_with_session
@@ -204,24 +205,30 @@ class HttpClient:
                     return await send_with_session(
                         call.session, call.verb, call.url, self.secret, call.content, self.max_response_size
                     )
-                shard = await self.pools.acquire()
-                try:
-                    return await send(
-                        shard.client,
-                        call.verb,
-                        call.url,
-                        self.secret,
-                        call.content,
-                        self.timeout,
-                        self.max_response_size,
-                    )
-                finally:
-                    self.pools.release(shard)
+                if on_throwaway_loop():  # a sync caller's loop of one call: send from pools that last
+                    return await relay(self._pooled_send(call))
+                return await self._pooled_send(call)
         except TimeoutError:
             cut_by_deadline = call.deadline is not None and call.deadline.expired
         if cut_by_deadline:
             raise _Deadline(None)
         raise TransportFailure("AttemptTimeout", timed_out=True)  # TIMEOUT passed: connect..last body byte
+
+    async def _pooled_send(self, call: Call) -> Answer:
+        """One request on a connection of the running loop's pools."""
+        shard = await self.pools.acquire()
+        try:
+            return await send(
+                shard.client,
+                call.verb,
+                call.url,
+                self.secret,
+                call.content,
+                self.timeout,
+                self.max_response_size,
+            )
+        finally:
+            self.pools.release(shard)
 
     def _retry_after(self, answer: Answer, call: Call) -> float | None:
         if answer.status not in _RETRY_AFTER_STATUSES:

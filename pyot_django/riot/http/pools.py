@@ -3,10 +3,11 @@
 Used by :class:`pyot_django.riot.http.HttpClient` (one ``LoopClients`` per client).
 
 Under ASGI the loop lives as long as the server, so every request reuses the
-same connections. ``async_to_sync`` runs each call in a fresh ``asyncio.run``
-loop: the clients made for such a loop are closed by an async generator's
-cleanup, which ``asyncio.run`` runs before it closes the loop, so no connection
-outlives its loop.
+same connections. ``async_to_sync`` runs each call on a loop made for that call:
+the client sends from such a loop through the process's I/O loop (``io_loop.py``),
+so its pools are that loop's. Any loop's clients are closed by an async
+generator's cleanup, which ``asyncio.run`` runs before it closes the loop, so no
+connection outlives its loop.
 
 Why shards: one httpcore/httpx pool slows down as it grows, because every request
 scans all its connections (measured against the emulator: 4 connections ~620
