@@ -55,6 +55,8 @@ _REJOIN = 0.25
 """Longest stay of a waiting caller in the fallback before it looks at Redis again."""
 _POLL_MIN, _POLL_MAX = 0.01, 0.2
 """Re-ask Redis this often (doubling) while another process's answer is awaited."""
+_LATE = 0.05
+"""A caller waiting for a known time looks again this long after it even if its timer was lost."""
 _SOCKET_TIMEOUT = 1.0
 _POOL_SIZE, _POOL_WAIT = 32, 10.0
 """Connections per event loop, and how long a call may queue for one."""
@@ -128,7 +130,8 @@ class RedisLimiter(Limiter[RedisTicket]):
         self._clients_lock = threading.Lock()
         self._down = False
         self._next_check = 0.0
-        self._notifier = Notifier()
+        self._notifier = Notifier()  # an answer was recorded by this process
+        self._timer = Notifier()  # a known wait ended
         self._orphans: set[asyncio.Task[Any]] = set()
         self._away_keys: set[tuple[str, str]] = set()  # scopes limited in process during an outage
 
@@ -242,7 +245,11 @@ class RedisLimiter(Limiter[RedisTicket]):
             seconds = float(value)
             patience.check(seconds)
             if seconds > 0:
-                await asyncio.sleep(seconds)
+                # One timer for every caller of this loop waiting for the same close, which
+                # wakes them in turns (notify.py) instead of all in one loop iteration.
+                timer_generation = self._timer.generation
+                self._timer.notify_at(time.monotonic() + seconds)
+                await self._timer.wait(timer_generation, patience.bound(seconds + _LATE))
                 delay = _POLL_MIN
             else:
                 # Another task's answer is awaited: ours wake us at once, other processes'
