@@ -43,6 +43,7 @@ from .base import Limiter, Patience, WaitTooLong
 from .headers import Feedback
 from .memory import MemoryLimiter, MemoryTicket
 from .notify import Notifier
+from .record_batch import RecordBatches
 
 __all__ = ["RedisLimiter"]
 
@@ -55,8 +56,6 @@ _REJOIN = 0.25
 """Longest stay of a waiting caller in the fallback before it looks at Redis again."""
 _POLL_MIN, _POLL_MAX = 0.01, 0.2
 """Re-ask Redis this often (doubling) while another process's answer is awaited."""
-_LATE = 0.05
-"""A caller waiting for a known time looks again this long after it even if its timer was lost."""
 _SOCKET_TIMEOUT = 1.0
 _POOL_SIZE, _POOL_WAIT = 32, 10.0
 """Connections per event loop, and how long a call may queue for one."""
@@ -131,8 +130,8 @@ class RedisLimiter(Limiter[RedisTicket]):
         self._down = False
         self._next_check = 0.0
         self._notifier = Notifier()  # an answer was recorded by this process
-        self._timer = Notifier()  # a known wait ended
         self._orphans: set[asyncio.Task[Any]] = set()
+        self._records = RecordBatches(self._send_records, self._notifier.notify)
         self._away_keys: set[tuple[str, str]] = set()  # scopes limited in process during an outage
 
     # -- connection handling ---------------------------------------------------------------
@@ -245,11 +244,10 @@ class RedisLimiter(Limiter[RedisTicket]):
             seconds = float(value)
             patience.check(seconds)
             if seconds > 0:
-                # One timer for every caller of this loop waiting for the same close, which
-                # wakes them in turns (notify.py) instead of all in one loop iteration.
-                timer_generation = self._timer.generation
-                self._timer.notify_at(time.monotonic() + seconds)
-                await self._timer.wait(timer_generation, patience.bound(seconds + _LATE))
+                # A plain sleep each, not MemoryLimiter's shared timer and turns: in the fleet
+                # bench (4 x 50 callers) the turns cost 0.01-0.02 of efficiency (0.96-0.97
+                # against 0.985), each woken caller's acquisition being a script call anyway.
+                await asyncio.sleep(seconds)
                 delay = _POLL_MIN
             else:
                 # Another task's answer is awaited: ours wake us at once, other processes'
@@ -300,12 +298,13 @@ class RedisLimiter(Limiter[RedisTicket]):
             self.fallback.settle_now(ticket.fallback, feedback)
             return
         assert ticket.keys is not None
+        # Batched with the answers that queue meanwhile (record_batch.py), and shielded
+        # there: a cancellation right here must not lose the answer or the probe hold.
+        await self._records.record(ticket.keys, (ticket.sent, ticket.marks, orjson.dumps(feedback.as_json()).decode()))
+
+    async def _send_records(self, keys: tuple[str, str], triples: list[str]) -> None:
         try:
             _, lua = await self._client()
-            args = ["record", repr(self.share), ticket.sent, ticket.marks, orjson.dumps(feedback.as_json()).decode()]
-            # Shielded: a cancellation right here must not lose the answer or the probe hold.
-            await asyncio.shield(lua(keys=ticket.keys, args=args))
+            await lua(keys=keys, args=["record", repr(self.share), *triples])
         except _UNAVAILABLE as exc:
             self._mark_down(exc)
-        finally:
-            self._notifier.notify()

@@ -26,7 +26,9 @@ ARGV[1] = "acquire", ARGV[2] = "1" for spread pacing
   -> {"W", seconds, "0"}  wait that long, then try again
   -> {"W", seconds, "1"}  an answer is awaited: `seconds` is a lower bound
 ARGV[1] = "record", ARGV[2] = share, ARGV[3] = sent, ARGV[4] = marks,
-ARGV[5] = feedback JSON (Feedback.as_json; "s" = 0 means no answer) -> "OK"
+ARGV[5] = feedback JSON (Feedback.as_json; "s" = 0 means no answer) -> "OK";
+  more (sent, marks, feedback) triples may follow: the answers of one process's
+  requests of this scope pair, applied in order (one call instead of one each)
 ARGV[1] = "forget": make both scopes probe again (after an outage) -> "OK"
 
 Times come from Redis's TIME so every machine agrees. State per scope is one
@@ -216,9 +218,6 @@ local function record(scopes, share, sent, marks, fb)
   elseif answered then
     scopes[1].backoff, scopes[2].backoff = 0, 0
   end
-  save(KEYS[1], scopes[1])
-  save(KEYS[2], scopes[2])
-  return 'OK'
 end
 
 local scopes = {load(KEYS[1]), load(KEYS[2])}
@@ -236,7 +235,13 @@ end
 if ARGV[1] == 'acquire' then
   return acquire(scopes, ARGV[2] == '1')
 end
-return record(scopes, tonumber(ARGV[2]), tonumber(ARGV[3]), cjson.decode(ARGV[4]), cjson.decode(ARGV[5]))
+local share = tonumber(ARGV[2])
+for i = 3, #ARGV - 2, 3 do
+  record(scopes, share, tonumber(ARGV[i]), cjson.decode(ARGV[i + 1]), cjson.decode(ARGV[i + 2]))
+end
+save(KEYS[1], scopes[1])
+save(KEYS[2], scopes[2])
+return 'OK'
 """
 
 
