@@ -57,8 +57,10 @@ class MemoryLimiter(Limiter[MemoryTicket]):
         while True:
             with self._lock:
                 scopes = (self._scope((key_id, server)), self._scope((key_id, server, method)))
-                result = engine.acquire(scopes, time.monotonic(), spread)
+                now = time.monotonic()
+                result = engine.acquire(scopes, now, spread)
                 generation = self._notifier.generation
+                held = engine.hold_left(scopes, now)
             if isinstance(result, engine.Admit):
                 return MemoryTicket(scopes, result)
             patience.check(result.seconds)  # room is known to be further away than allowed
@@ -69,7 +71,8 @@ class MemoryLimiter(Limiter[MemoryTicket]):
                 self._timer.notify_at(time.monotonic() + result.seconds)
                 await self._timer.wait(timer_generation, patience.bound(result.seconds + _LATE))
             else:
-                await self._notifier.wait(generation, patience.bound(_SAFETY_POLL))
+                # An answer wakes us; so does the end of a lead's hold (engine.LEAD_HOLD).
+                await self._notifier.wait(generation, patience.bound(min(_SAFETY_POLL, held or _SAFETY_POLL)))
 
     async def _settle(self, ticket: MemoryTicket, feedback: Feedback) -> None:
         self.settle_now(ticket, feedback)

@@ -42,7 +42,7 @@ local RETRY_MARGIN = __RETRY_MARGIN__
 local BACKOFF_CAP = __BACKOFF_CAP__
 local PAUSE_CAP = __PAUSE_CAP__
 local PROBE_LEASE = __PROBE_LEASE__
-local LEAD_LEASE = __LEAD_LEASE__
+local LEAD_HOLD = __LEAD_HOLD__
 local STALE = __STALE__
 local KEEP = __KEEP__
 
@@ -125,7 +125,7 @@ local function acquire(scopes, spread)
         w[7] = w[7] + 1
         taken[j] = w[8]
       end
-      if opened then s.lead, s.lead_epoch = now + LEAD_LEASE, s.seq end
+      if opened then s.lead, s.lead_epoch = now + LEAD_HOLD, s.seq end
       s.last_send = now
       marks[i] = taken
     end
@@ -253,7 +253,7 @@ def render() -> str:
         "BACKOFF_CAP": engine.BACKOFF_CAP,
         "PAUSE_CAP": engine.PAUSE_CAP,
         "PROBE_LEASE": engine.PROBE_LEASE,
-        "LEAD_LEASE": engine.LEAD_LEASE,
+        "LEAD_HOLD": engine.LEAD_HOLD,
         "STALE": engine.STALE,
         "KEEP": KEEP,
     }
