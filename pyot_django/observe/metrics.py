@@ -167,7 +167,7 @@ class PrometheusSubscriber(Subscriber):
         self._flushing = threading.Lock()
         self._pending: dict[tuple[str, str, str, int], list[float]] = {}
         self._children: dict[tuple[str, str, str, int], tuple[Any, Any]] = {}
-        self._budget: dict[tuple[str, str, str, str, int], list[Any]] = {}
+        self._budget: dict[tuple[str, str, str, str, int], tuple[Any, Any]] = {}
         self._periodic = Periodic(self.flush, FLUSH_SECONDS, "pyot-metrics-flush")
         _subscribers.add(self)
 
@@ -218,9 +218,7 @@ class PrometheusSubscriber(Subscriber):
             if gauges is None:
                 gauges = self._budget_children(key)
             gauges[0].set(count)
-            if gauges[2] != limit:  # the limit is the same answer after answer: set it when it changes
-                gauges[1].set(limit)
-                gauges[2] = limit
+            gauges[1].set(limit)
 
     def _riot_children(self, pipeline: str, operation: str, server: str, status: int) -> tuple[Any, Any]:
         m = self.m
@@ -232,9 +230,9 @@ class PrometheusSubscriber(Subscriber):
             self._children[(pipeline, operation, server, status)] = children
         return children
 
-    def _budget_children(self, key: tuple[str, str, str, str, int]) -> list[Any]:
+    def _budget_children(self, key: tuple[str, str, str, str, int]) -> tuple[Any, Any]:
         labels = (*key[:4], str(key[4]))
-        gauges = [self.m.budget_used.labels(*labels), self.m.budget_limit.labels(*labels), None]  # + the limit set
+        gauges = (self.m.budget_used.labels(*labels), self.m.budget_limit.labels(*labels))
         if len(self._budget) < _CHILDREN_MAX:
             self._budget[key] = gauges
         return gauges
