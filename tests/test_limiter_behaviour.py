@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pyot_django.limiters import Limiter, build_limiter
+from pyot_django.limiters import Limiter, build_limiter, engine
 from tests.limiter_support import REDIS_DB_URL, FixedWindowRiot, call, drop_prefix, headers, unique_prefix
 
 KEY = "k0ffee"
@@ -266,7 +266,9 @@ async def _learn_then_close(limiter: Limiter) -> None:
     await asyncio.sleep(1.1)
 
 
-async def test_each_epoch_opens_with_a_lone_lead(make_limiter: Factory) -> None:
+async def test_each_epoch_opens_with_a_lone_lead(make_limiter: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A hold long enough to see (the default, LEAD_HOLD, is a loopback round trip: next test).
+    monkeypatch.setattr(engine, "LEAD_HOLD", 1.0)
     limiter = make_limiter()
     await _learn_then_close(limiter)
     entered: list[int] = []
@@ -287,8 +289,37 @@ async def test_each_epoch_opens_with_a_lone_lead(make_limiter: Factory) -> None:
     assert len(entered) == 10  # then the rest of the epoch at once, not a lead each
 
 
+async def test_the_epoch_follows_its_lead_after_lead_hold_without_waiting_for_its_answer(make_limiter: Factory) -> None:
+    """Over a long round trip (a WAN) the burst goes LEAD_HOLD after the lead, not one round trip later."""
+    limiter = make_limiter()
+    await _learn_then_close(limiter)
+    entered: list[float] = []
+    gate = asyncio.Event()  # the lead's answer (and every other) takes as long as the test says
+    all_out = asyncio.Event()
+
+    async def one() -> None:
+        async with limiter.slot(KEY, "na1", "m") as slot:
+            entered.append(time.monotonic())
+            if len(entered) == 10:
+                all_out.set()
+            await gate.wait()
+            count = f"{len(entered)}:1"
+            await slot.record(200, headers(app="100:1", method="100:1", app_count=count, method_count=count))
+
+    tasks = [asyncio.create_task(one()) for _ in range(10)]
+    await asyncio.wait_for(all_out.wait(), 2.0)  # every request out with no answer yet
+    lead, *rest = entered
+    assert min(rest) - lead >= engine.LEAD_HOLD * 0.9  # the lead went alone for its hold
+    assert max(rest) - lead < engine.LEAD_HOLD + 0.5  # then the rest, without its answer
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+
+
 @pytest.mark.parametrize("fail", ["exception", "cancel", "lost"])
-async def test_failed_or_lost_lead_frees_the_scope(make_limiter: Factory, fail: str) -> None:
+async def test_failed_or_lost_lead_frees_the_scope(
+    make_limiter: Factory, fail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "LEAD_HOLD", 1.0)  # long enough to tell "at once" from "after the hold"
     limiter = make_limiter()
     await _learn_then_close(limiter)
     entered: list[int] = []
@@ -320,7 +351,7 @@ async def test_failed_or_lost_lead_frees_the_scope(make_limiter: Factory, fail: 
     waited = time.monotonic() - started
     assert len(entered) == 6
     if fail == "lost":
-        assert 0.6 <= waited < 2.0  # the lease (LEAD_LEASE) freed the scope
+        assert 0.6 <= waited < 2.0  # the hold (LEAD_HOLD) ended and freed the scope
         first.cancel()
     else:
         assert waited < 0.5  # freed at once, not after the lease

@@ -210,3 +210,31 @@ async def test_fallback_waiters_rejoin_redis_within_a_second(private_redis: tupl
     # most its share (5 of 20) can overlap with Redis's own 20, so at most 5 answers are 429s.
     assert statuses.count(429) <= 5
     await limiter.aclose()
+
+
+async def test_answers_that_arrive_together_are_recorded_in_fewer_calls_and_none_is_lost(prefix: str) -> None:
+    """RedisLimiter batches the answers queued while a record call is in flight
+    (limiters/record_batch.py). Lost answers would keep the epoch "in flight": it would
+    then close only ``engine.STALE`` seconds later instead of one window after its first answer."""
+    limiter = RedisLimiter(location=REDIS_DB_URL, key_prefix=prefix)
+    riot = FixedWindowRiot(app="40:1", method="1000:10")
+    assert await call(limiter, riot) == 200  # the probe: limits learned
+    await asyncio.sleep(1.1)
+    sent: list[int] = []  # answers per record call (observed, the call itself is real)
+    send = limiter._records._send
+
+    async def counting(keys: tuple[str, str], triples: list[str]) -> None:
+        sent.append(len(triples) // 3)
+        await send(keys, triples)
+
+    limiter._records._send = counting
+    statuses = await asyncio.gather(*(call(limiter, riot, latency=0.0) for _ in range(40)))
+    assert statuses == [200] * 40
+    assert sum(sent) == 40  # every answer, once
+    assert len(sent) < 40  # in fewer calls than one each
+    started = time.monotonic()
+    assert await call(limiter, riot) == 200  # the window is full: room when it closes
+    waited = time.monotonic() - started
+    assert 0.5 < waited < 2.0, waited  # about one window, not STALE (an answer lost in flight)
+    assert riot.rejected == {}
+    await limiter.aclose()

@@ -183,3 +183,50 @@ async def test_connection_refused_and_a_dropped_answer_are_transport_errors():
     finally:
         await client.aclose()
         server.close()
+
+
+async def test_the_request_target_is_the_urls_path_and_query_whatever_the_origin_cache_holds():
+    """h1 parses each origin once and then cuts later URLs at their path; the request line,
+    the Host header and the origin must stay what the full parse gives, for every URL shape."""
+    seen: list[bytes] = []
+
+    async def handler(reader, writer):
+        while True:
+            try:
+                seen.append(await _read_request(reader))
+            except asyncio.IncompleteReadError:
+                return
+            writer.write(_answer(b"{}"))
+            await writer.drain()
+
+    server, base, connections = await _serve(handler)
+    other, other_base, other_connections = await _serve(handler)
+    pool = h1.OriginConnections(ssl_context())
+    urls = [
+        f"{base}/na1/a?x=1&y=%20",
+        f"{base}/na1/b",
+        f"{base}/c#fragment",  # a fragment is never sent
+        f"{other_base}/d?q",
+        f"{base}/e/f",
+        f"{base.replace('127.0.0.1', 'localhost')}/g",  # another authority: another origin
+    ]
+    try:
+        for url in urls:
+            status, headers, _ = await pool.send("GET", url, Secret("k"), None, 5.0, LIMIT)
+            assert status == 200 and isinstance(headers, dict)
+    finally:
+        await pool.aclose()
+        for s in (server, other):
+            s.close()
+            await s.wait_closed()
+    lines = [request.split(b"\r\n")[:2] for request in seen]
+    targets = sorted(line[0] for line in lines)
+    assert targets == sorted(
+        b"GET %s HTTP/1.1" % t for t in (b"/na1/a?x=1&y=%20", b"/na1/b", b"/c", b"/d?q", b"/e/f", b"/g")
+    )
+    port = base.rsplit(":", 1)[1].encode()
+    hosts = {line[0].split(b" ")[1]: line[1] for line in lines}
+    assert hosts[b"/na1/b"] == b"Host: 127.0.0.1:" + port
+    assert hosts[b"/g"] == b"Host: localhost:" + port
+    assert hosts[b"/d?q"] == b"Host: 127.0.0.1:" + other_base.rsplit(":", 1)[1].encode()
+    assert len(other_connections) == 1 and len(connections) == 2  # one per origin, kept alive

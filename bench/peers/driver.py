@@ -145,7 +145,8 @@ async def _main(args: argparse.Namespace) -> dict[str, object]:
         call, close = await _pulsefire(args)
     else:
         call, close = await _pyot(args)
-    puuids = iter([f"{args.prefix}-{i}" for i in range(args.start, args.start + args.count)])
+    # Riot's PUUID shape (78 characters of [A-Za-z0-9_-]): the emulator, strict like Riot, answers 400 otherwise.
+    puuids = iter([f"{args.prefix}-{i}".ljust(78, "_") for i in range(args.start, args.start + args.count)])
     ok = 0
     errors: Counter[str] = Counter()
 

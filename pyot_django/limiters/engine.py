@@ -22,14 +22,17 @@ terms and errs on the side of waiting:
 * **Staleness.** An epoch whose answers never come (a crashed worker, a slot lost
   with a dead event loop) closes ``seconds + STALE`` after its last send anyway.
 * **Lead.** An admission that opens a new epoch in any window of a scope goes out
-  alone: the scope's other requests wait for its answer (or for ``LEAD_LEASE``; an
-  unanswered, failed or cancelled lead frees the hold at once, like the probe). Why:
-  the first answer is the epoch's close reference, and when a window opens with many
-  callers waiting they all wake together, so the first request would otherwise share
-  the event loop (and the connection set-up) with the whole burst and be sent and
-  answered 0.1 to 0.2 s late, moving every later epoch by as much. A lone lead is
-  answered after one clean round trip; the burst follows it, and as the next epoch
-  opens from that answer, the cost is one round trip of latency, not of throughput.
+  alone: the scope's other requests wait for its answer or for ``LEAD_HOLD``
+  seconds, whichever comes first (an unanswered, failed or cancelled lead frees
+  the hold at once, like the probe). Why: the first answer is the epoch's close
+  reference, and a burst that starts with it can delay it (the server's queue
+  fills with the burst's connections and requests before it answers the first).
+  Why not longer: any answer of the epoch is as good a reference (the server
+  window holding the epoch opened no later than any of its requests arrived), so
+  over a long round trip the burst need not wait for the lead's — on a WAN with
+  20-80 ms each way, waiting for it cost ~0.1 s a window and the earliest of the
+  burst's answers comes sooner than the lead's. ``LEAD_HOLD`` is a loopback round
+  trip with room to spare: the bench's ``prod`` lead answered in 2-25 ms.
 * **Probe.** A scope whose limits are unknown lets one request through and holds
   the rest until its answer; the probe hold is a lease, so a lost probe frees itself.
 * **Pause.** A 429 pauses the responsible scope for ``Retry-After + RETRY_MARGIN``
@@ -53,7 +56,7 @@ from .headers import APP, METHOD, Feedback, ScopeHeaders
 __all__ = [
     "BACKOFF_CAP",
     "CLOSE_MARGIN",
-    "LEAD_LEASE",
+    "LEAD_HOLD",
     "PAUSE_CAP",
     "PROBE_LEASE",
     "RETRY_MARGIN",
@@ -64,6 +67,7 @@ __all__ = [
     "Window",
     "acquire",
     "effective_limit",
+    "hold_left",
     "record",
 ]
 
@@ -77,8 +81,8 @@ PAUSE_CAP = 900.0
 """Longest pause a ``Retry-After`` can impose on a scope, whoever reports it."""
 PROBE_LEASE = 15.0
 """A probe not answered within this many seconds frees its hold (lost worker)."""
-LEAD_LEASE = 1.0
-"""An epoch's lead not answered within this many seconds frees the scope (lost worker, slow answer)."""
+LEAD_HOLD = 0.02
+"""Seconds an epoch's lead holds the scope's other requests unless its answer comes first (see Lead)."""
 STALE = 5.0
 """An epoch with unanswered requests closes this long after ``last send + window``."""
 
@@ -152,6 +156,11 @@ class Admit:
     marks: tuple[Mark, Mark]
 
 
+def hold_left(scopes: tuple[Scope, Scope], now: float) -> float:
+    """Seconds until the last lead hold of ``scopes`` ends (0: none holds them)."""
+    return max(0.0, scopes[0].lead - now, scopes[1].lead - now)
+
+
 def acquire(scopes: tuple[Scope, Scope], now: float, spread: bool) -> Admit | Wait:
     """Admit one request into both scopes at ``now``, or say how long to wait.
 
@@ -200,7 +209,7 @@ def acquire(scopes: tuple[Scope, Scope], now: float, spread: bool) -> Admit | Wa
             w.inflight += 1
             taken.append(w.epoch)
         if opened:
-            scope.lead, scope.lead_epoch = now + LEAD_LEASE, scope.seq
+            scope.lead, scope.lead_epoch = now + LEAD_HOLD, scope.seq
         scope.last_send = now
         marks.append(tuple(taken))
     return Admit(now, (marks[0], marks[1]))

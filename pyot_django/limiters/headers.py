@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The HTTP client's answers: names already lower case, used as they are (no copy per answer).
+from ..riot.http.lower_headers import LowerCaseHeaders
+
 # The one Retry-After parser (garbage, negative, non-finite -> None), shared with the client.
 from ..riot.http.retry_after import parse_retry_after
 
@@ -21,6 +24,7 @@ __all__ = [
     "METHOD",
     "UNPARSED",
     "Feedback",
+    "LowerCaseHeaders",
     "ScopeHeaders",
     "parse_pairs",
     "parse_retry_after",
@@ -42,6 +46,13 @@ _LIMIT_HEADERS = ("x-app-rate-limit", "x-method-rate-limit")
 _COUNT_HEADERS = ("x-app-rate-limit-count", "x-method-rate-limit-count")
 
 
+_PARSED: dict[str, tuple[tuple[int, int], ...]] = {}
+_PARSED_MAX = 4096
+"""Header values remembered by :func:`parse_pairs`: every answer repeats the same limit
+headers and, within a window, the same few count headers (two parses per scope per answer
+on the hot path, the limiter's and the metrics'). Bounded: cleared when full."""
+
+
 def parse_pairs(value: str | None) -> tuple[tuple[int, int], ...]:
     """Parse ``"20:1,100:120"`` into ``((20, 1), (100, 120))``.
 
@@ -51,6 +62,17 @@ def parse_pairs(value: str | None) -> tuple[tuple[int, int], ...]:
     """
     if not value:
         return ()
+    known = _PARSED.get(value)
+    if known is not None:
+        return known
+    parsed = _parse_pairs(value)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[value] = parsed
+    return parsed
+
+
+def _parse_pairs(value: str) -> tuple[tuple[int, int], ...]:
     pairs: list[tuple[int, int]] = []
     for part in value.split(","):
         first, sep, second = part.strip().partition(":")
@@ -127,7 +149,7 @@ def read_feedback(status: int, headers: Mapping[str, str], retry_after: Any = UN
     lower-cased here so tests and other HTTP clients work too. ``retry_after``: the
     value the caller already parsed (and capped), else it is parsed here.
     """
-    if isinstance(headers, dict):
+    if isinstance(headers, dict) and not isinstance(headers, LowerCaseHeaders):
         headers = {str(name).lower(): value for name, value in headers.items()}
     limit_type = headers.get("x-rate-limit-type")
     return Feedback(

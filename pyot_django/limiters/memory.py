@@ -8,7 +8,6 @@ retrying — it never holds anything, so it cannot leak capacity or stall others
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ __all__ = ["MemoryLimiter"]
 
 _SAFETY_POLL = 0.5
 """Re-check at least this often while waiting for an answer (a lost probe's lease)."""
+_LATE = 0.05
+"""A caller waiting for a known time looks again this long after it even if its timer was lost."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,8 @@ class MemoryLimiter(Limiter[MemoryTicket]):
         super().__init__(limiting_share=limiting_share, pacing=pacing)
         self._lock = threading.Lock()
         self._scopes: dict[tuple[str, ...], engine.Scope] = {}
-        self._notifier = Notifier()
+        self._notifier = Notifier()  # an answer was recorded
+        self._timer = Notifier()  # a known wait ended
 
     def _scope(self, key: tuple[str, ...]) -> engine.Scope:
         scope = self._scopes.get(key)
@@ -55,15 +57,22 @@ class MemoryLimiter(Limiter[MemoryTicket]):
         while True:
             with self._lock:
                 scopes = (self._scope((key_id, server)), self._scope((key_id, server, method)))
-                result = engine.acquire(scopes, time.monotonic(), spread)
+                now = time.monotonic()
+                result = engine.acquire(scopes, now, spread)
                 generation = self._notifier.generation
+                held = engine.hold_left(scopes, now)
             if isinstance(result, engine.Admit):
                 return MemoryTicket(scopes, result)
             patience.check(result.seconds)  # room is known to be further away than allowed
             if result.seconds > 0:
-                await asyncio.sleep(result.seconds)
+                # Not a sleep each: the callers of a full window wake together at its close,
+                # in turns (see notify.py), from one timer.
+                timer_generation = self._timer.generation
+                self._timer.notify_at(time.monotonic() + result.seconds)
+                await self._timer.wait(timer_generation, patience.bound(result.seconds + _LATE))
             else:
-                await self._notifier.wait(generation, patience.bound(_SAFETY_POLL))
+                # An answer wakes us; so does the end of a lead's hold (engine.LEAD_HOLD).
+                await self._notifier.wait(generation, patience.bound(min(_SAFETY_POLL, held or _SAFETY_POLL)))
 
     async def _settle(self, ticket: MemoryTicket, feedback: Feedback) -> None:
         self.settle_now(ticket, feedback)

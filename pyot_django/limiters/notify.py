@@ -6,6 +6,13 @@ once (``async_to_sync`` gives every sync call a fresh loop in a worker thread), 
 of their own loop; :meth:`Notifier.notify` resolves each through its loop's
 ``call_soon_threadsafe``. A generation number closes the gap between "no room" and
 "start waiting", so no wake-up is ever lost.
+
+Waiters are woken in turns of :data:`WAKE_TURN` per event-loop iteration, not all at
+once: when a window opens, hundreds of callers wake together, and if all of them ran
+in one iteration (each sending its request) the loop would not look at its sockets
+until the last had sent — the window's first answer, which the limiter takes as the
+window's close reference, would be read (and the next window opened) that much late.
+Between turns the loop polls, so an answer is read within one turn's work.
 """
 
 from __future__ import annotations
@@ -13,13 +20,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
+import weakref
 
-__all__ = ["Notifier"]
+__all__ = ["WAKE_TURN", "Notifier"]
+
+WAKE_TURN = 8
+"""Waiters woken per event-loop iteration (see the module docstring)."""
 
 
-def _wake(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _wake_in_turns(loop: asyncio.AbstractEventLoop, futures: list[asyncio.Future[None]]) -> None:
+    for future in futures[:WAKE_TURN]:
+        if not future.done():
+            future.set_result(None)
+    if len(futures) > WAKE_TURN:
+        # call_soon: the next iteration, after the loop has polled its sockets once more.
+        loop.call_soon(_wake_in_turns, loop, futures[WAKE_TURN:])
 
 
 class Notifier:
@@ -29,6 +45,7 @@ class Notifier:
         self._lock = threading.Lock()
         self._generation = 0
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = set()
+        self._timers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, set[int]] = weakref.WeakKeyDictionary()
 
     @property
     def generation(self) -> int:
@@ -39,10 +56,32 @@ class Notifier:
         with self._lock:
             self._generation += 1
             waiters, self._waiters = self._waiters, set()
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
         for loop, future in waiters:
+            by_loop.setdefault(loop, []).append(future)
+        for loop, futures in by_loop.items():
             # A loop that has closed meanwhile has no one left to wake.
             with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(_wake, future)
+                loop.call_soon_threadsafe(_wake_in_turns, loop, futures)
+
+    def notify_at(self, deadline: float) -> None:
+        """Notify at ``deadline`` (``time.monotonic``) on the running loop: one timer per
+        loop and millisecond, however many waiters share the deadline."""
+        loop = asyncio.get_running_loop()
+        tick = int(deadline * 1000) + 1  # the next millisecond: never before the deadline
+        with self._lock:
+            timers = self._timers.get(loop)
+            if timers is None:
+                timers = self._timers[loop] = set()
+            if tick in timers:
+                return
+            timers.add(tick)
+        loop.call_later(max(0.0, tick / 1000 - time.monotonic()), self._fire, timers, tick)
+
+    def _fire(self, timers: set[int], tick: int) -> None:
+        with self._lock:
+            timers.discard(tick)
+        self.notify()
 
     async def wait(self, generation: int, at_most: float) -> None:
         """Return on the next :meth:`notify` after ``generation``, or after ``at_most`` seconds."""

@@ -43,6 +43,7 @@ from .base import Limiter, Patience, WaitTooLong
 from .headers import Feedback
 from .memory import MemoryLimiter, MemoryTicket
 from .notify import Notifier
+from .record_batch import RecordBatches
 
 __all__ = ["RedisLimiter"]
 
@@ -128,8 +129,9 @@ class RedisLimiter(Limiter[RedisTicket]):
         self._clients_lock = threading.Lock()
         self._down = False
         self._next_check = 0.0
-        self._notifier = Notifier()
+        self._notifier = Notifier()  # an answer was recorded by this process
         self._orphans: set[asyncio.Task[Any]] = set()
+        self._records = RecordBatches(self._send_records, self._notifier.notify)
         self._away_keys: set[tuple[str, str]] = set()  # scopes limited in process during an outage
 
     # -- connection handling ---------------------------------------------------------------
@@ -242,6 +244,9 @@ class RedisLimiter(Limiter[RedisTicket]):
             seconds = float(value)
             patience.check(seconds)
             if seconds > 0:
+                # A plain sleep each, not MemoryLimiter's shared timer and turns: in the fleet
+                # bench (4 x 50 callers) the turns cost 0.01-0.02 of efficiency (0.96-0.97
+                # against 0.985), each woken caller's acquisition being a script call anyway.
                 await asyncio.sleep(seconds)
                 delay = _POLL_MIN
             else:
@@ -293,12 +298,13 @@ class RedisLimiter(Limiter[RedisTicket]):
             self.fallback.settle_now(ticket.fallback, feedback)
             return
         assert ticket.keys is not None
+        # Batched with the answers that queue meanwhile (record_batch.py), and shielded
+        # there: a cancellation right here must not lose the answer or the probe hold.
+        await self._records.record(ticket.keys, (ticket.sent, ticket.marks, orjson.dumps(feedback.as_json()).decode()))
+
+    async def _send_records(self, keys: tuple[str, str], triples: list[str]) -> None:
         try:
             _, lua = await self._client()
-            args = ["record", repr(self.share), ticket.sent, ticket.marks, orjson.dumps(feedback.as_json()).decode()]
-            # Shielded: a cancellation right here must not lose the answer or the probe hold.
-            await asyncio.shield(lua(keys=ticket.keys, args=args))
+            await lua(keys=keys, args=["record", repr(self.share), *triples])
         except _UNAVAILABLE as exc:
             self._mark_down(exc)
-        finally:
-            self._notifier.notify()

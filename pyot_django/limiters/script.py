@@ -26,7 +26,9 @@ ARGV[1] = "acquire", ARGV[2] = "1" for spread pacing
   -> {"W", seconds, "0"}  wait that long, then try again
   -> {"W", seconds, "1"}  an answer is awaited: `seconds` is a lower bound
 ARGV[1] = "record", ARGV[2] = share, ARGV[3] = sent, ARGV[4] = marks,
-ARGV[5] = feedback JSON (Feedback.as_json; "s" = 0 means no answer) -> "OK"
+ARGV[5] = feedback JSON (Feedback.as_json; "s" = 0 means no answer) -> "OK";
+  more (sent, marks, feedback) triples may follow: the answers of one process's
+  requests of this scope pair, applied in order (one call instead of one each)
 ARGV[1] = "forget": make both scopes probe again (after an outage) -> "OK"
 
 Times come from Redis's TIME so every machine agrees. State per scope is one
@@ -40,7 +42,7 @@ local RETRY_MARGIN = __RETRY_MARGIN__
 local BACKOFF_CAP = __BACKOFF_CAP__
 local PAUSE_CAP = __PAUSE_CAP__
 local PROBE_LEASE = __PROBE_LEASE__
-local LEAD_LEASE = __LEAD_LEASE__
+local LEAD_HOLD = __LEAD_HOLD__
 local STALE = __STALE__
 local KEEP = __KEEP__
 
@@ -123,7 +125,7 @@ local function acquire(scopes, spread)
         w[7] = w[7] + 1
         taken[j] = w[8]
       end
-      if opened then s.lead, s.lead_epoch = now + LEAD_LEASE, s.seq end
+      if opened then s.lead, s.lead_epoch = now + LEAD_HOLD, s.seq end
       s.last_send = now
       marks[i] = taken
     end
@@ -216,9 +218,6 @@ local function record(scopes, share, sent, marks, fb)
   elseif answered then
     scopes[1].backoff, scopes[2].backoff = 0, 0
   end
-  save(KEYS[1], scopes[1])
-  save(KEYS[2], scopes[2])
-  return 'OK'
 end
 
 local scopes = {load(KEYS[1]), load(KEYS[2])}
@@ -236,7 +235,13 @@ end
 if ARGV[1] == 'acquire' then
   return acquire(scopes, ARGV[2] == '1')
 end
-return record(scopes, tonumber(ARGV[2]), tonumber(ARGV[3]), cjson.decode(ARGV[4]), cjson.decode(ARGV[5]))
+local share = tonumber(ARGV[2])
+for i = 3, #ARGV - 2, 3 do
+  record(scopes, share, tonumber(ARGV[i]), cjson.decode(ARGV[i + 1]), cjson.decode(ARGV[i + 2]))
+end
+save(KEYS[1], scopes[1])
+save(KEYS[2], scopes[2])
+return 'OK'
 """
 
 
@@ -248,7 +253,7 @@ def render() -> str:
         "BACKOFF_CAP": engine.BACKOFF_CAP,
         "PAUSE_CAP": engine.PAUSE_CAP,
         "PROBE_LEASE": engine.PROBE_LEASE,
-        "LEAD_LEASE": engine.LEAD_LEASE,
+        "LEAD_HOLD": engine.LEAD_HOLD,
         "STALE": engine.STALE,
         "KEEP": KEEP,
     }

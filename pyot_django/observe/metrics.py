@@ -51,6 +51,8 @@ FLUSH_SECONDS = 1.0
 _LOOKUP_BUCKETS = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 _RIOT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _WAIT_BUCKETS = (0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0)
+_CHILDREN_MAX = 4096
+"""Labelled metric children a subscriber remembers (label sets are few: pipelines x operations x servers)."""
 
 METRIC_NAMES = (
     "pyot_lookups_total",
@@ -165,6 +167,8 @@ class PrometheusSubscriber(Subscriber):
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
         self._pending: dict[tuple[str, str, str, int], list[float]] = {}
+        self._children: dict[tuple[str, str, str, int], tuple[Any, Any]] = {}
+        self._budget: dict[tuple[str, str, str, str, int], tuple[Any, Any]] = {}
         self._periodic = Periodic(self.flush, FLUSH_SECONDS, "pyot-metrics-flush")
         _subscribers.add(self)
 
@@ -211,15 +215,41 @@ class PrometheusSubscriber(Subscriber):
     def riot_response(
         self, pipeline: str, operation: str, server: str, status: int, headers: Mapping[str, str], seconds: float
     ) -> None:
+        # Every Riot answer passes here: the labelled children are looked up once per label
+        # set (``labels()`` validates and hashes its arguments each time, ~10 calls an answer).
+        children = self._children.get((pipeline, operation, server, status))
+        if children is None:
+            children = self._riot_children(pipeline, operation, server, status)
+        requests, timings = children
+        requests.inc()
+        timings.observe(seconds)
         m = self.m
-        m.riot_requests.labels(pipeline, operation, server, str(status)).inc()
-        m.riot_seconds.labels(pipeline, operation).observe(seconds)
         if status == 429:
             m.rate_limited.labels(pipeline, operation, server, limit_type_of(headers)).inc()
         for scope, window, count, limit in budget_windows(headers):
-            labels = (pipeline, scope, server, operation if scope == "method" else "*", str(window))
-            m.budget_used.labels(*labels).set(count)
-            m.budget_limit.labels(*labels).set(limit)
+            key = (pipeline, scope, server, operation if scope == "method" else "*", window)
+            gauges = self._budget.get(key)
+            if gauges is None:
+                gauges = self._budget_children(key)
+            gauges[0].set(count)
+            gauges[1].set(limit)
+
+    def _riot_children(self, pipeline: str, operation: str, server: str, status: int) -> tuple[Any, Any]:
+        m = self.m
+        children = (
+            m.riot_requests.labels(pipeline, operation, server, str(status)),
+            m.riot_seconds.labels(pipeline, operation),
+        )
+        if len(self._children) < _CHILDREN_MAX:
+            self._children[(pipeline, operation, server, status)] = children
+        return children
+
+    def _budget_children(self, key: tuple[str, str, str, str, int]) -> tuple[Any, Any]:
+        labels = (*key[:4], str(key[4]))
+        gauges = (self.m.budget_used.labels(*labels), self.m.budget_limit.labels(*labels))
+        if len(self._budget) < _CHILDREN_MAX:
+            self._budget[key] = gauges
+        return gauges
 
     def limiter_waited(self, pipeline: str, server: str, operation: str, seconds: float) -> None:
         self.m.limiter_wait.labels(pipeline, server, operation).observe(seconds)

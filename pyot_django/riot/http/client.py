@@ -290,11 +290,18 @@ class _Deadline(Exception):
         return Timeout("the lookup's deadline passed", status=TIMEOUT_STATUS, cause="deadline", **labels)
 
 
-def _observe() -> Any:
-    # Imported on use: observe.events imports the pipeline, which imports the stores and this client.
-    from ...observe import events
+_events: Any = None
 
-    return events
+
+def _observe() -> Any:
+    # Imported on first use: observe.events imports the pipeline, which imports the stores and
+    # this client. Kept afterwards: this runs two or three times per request.
+    global _events
+    if _events is None:
+        from ...observe import events
+
+        _events = events
+    return _events
 
 
 def _riot_message(answer: Answer) -> str:

@@ -36,6 +36,7 @@ import httpcore
 import httptools
 
 from .body import BodyTooLarge
+from .lower_headers import LowerCaseHeaders
 from .secret import Secret, request_headers
 
 __all__ = ["OriginConnections"]
@@ -53,7 +54,7 @@ class _Connection(asyncio.Protocol):
         self.keep_alive = True
         self._parser = httptools.HttpResponseParser(self)
         self._waiter: asyncio.Future[tuple[int, dict[str, str], bytes]] | None = None
-        self._headers: dict[str, str] = {}
+        self._headers: LowerCaseHeaders = LowerCaseHeaders()
         self._body: list[bytes] = []
         self._size = 0
         self._receiving = False  # bytes arrived since the timer last looked
@@ -90,7 +91,7 @@ class _Connection(asyncio.Protocol):
     # -- httptools callbacks -------------------------------------------------------------------
 
     def on_message_begin(self) -> None:
-        self._headers, self._body, self._size, self._headers_done = {}, [], 0, False
+        self._headers, self._body, self._size, self._headers_done = LowerCaseHeaders(), [], 0, False
 
     def on_headers_complete(self) -> None:
         self._headers_done = True
@@ -178,22 +179,39 @@ class OriginConnections:
     def __init__(self, ssl_context: ssl.SSLContext) -> None:
         self._ssl = ssl_context
         self._connections: dict[_Origin, _Connection] = {}
-        self._targets: dict[str, tuple[_Origin, bytes]] = {}
+        self._origins: dict[str, _Origin] = {}  # "scheme://authority" -> origin (see _target)
+        self._hosts: dict[_Origin, bytes] = {}  # origin -> its request line's Host header
         self._lock = asyncio.Lock()  # a shard is shared only when every shard is busy
 
     def _target(self, url: str) -> tuple[_Origin, bytes]:
-        known = self._targets.get(url)
-        if known is not None:
-            return known
+        """(origin, request target) of ``url``; the origin part is parsed once per origin.
+
+        Cold tokens have distinct URLs, so the URL itself is not what is remembered: its
+        ``scheme://authority`` prefix is (``urlsplit`` of every URL cost more than the rest
+        of building the request).
+        """
+        start = url.find("://")
+        slash = url.find("/", start + 3) if start > 0 else -1
+        if slash < 0 or "#" in url:  # no path, or a fragment: the general parser decides
+            return self._parse(url)
+        known = self._origins.get(url[:slash])
+        if known is None:
+            return self._parse(url)
+        return known, url[slash:].encode("latin-1")
+
+    def _parse(self, url: str) -> tuple[_Origin, bytes]:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise httpcore.UnsupportedProtocol(f"cannot send to {parts.scheme or '?'}://{parts.hostname or '?'}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        found = ((parts.scheme, parts.hostname, port), target.encode("latin-1"))
-        if len(self._targets) < 4096:  # cold tokens have distinct URLs: cache only up to a bound
-            self._targets[url] = found
-        return found
+        origin = (parts.scheme, parts.hostname, port)
+        if parts.path.startswith("/") and len(self._origins) < 64:
+            # Only a prefix that ends where the path begins may stand for the origin later.
+            prefix = url[: url.find("/", url.find("://") + 3)]
+            if urlsplit(prefix + "/").netloc == parts.netloc:
+                self._origins[prefix] = origin
+        return origin, target.encode("latin-1")
 
     async def _connect(self, origin: _Origin, timeout: float) -> _Connection:  # noqa: ASYNC109
         scheme, host, port = origin
@@ -240,8 +258,11 @@ class OriginConnections:
         connection = self._connections.get(origin)
         if connection is None or connection.closed:
             connection = self._connections[origin] = await self._connect(origin, timeout)
-        host = origin[1] if origin[2] in (80, 443) else f"{origin[1]}:{origin[2]}"
-        head = b"%s %s HTTP/1.1\r\nHost: %s\r\n" % (verb.encode(), target, host.encode("idna"))
+        host = self._hosts.get(origin)
+        if host is None:
+            name = origin[1] if origin[2] in (80, 443) else f"{origin[1]}:{origin[2]}"
+            host = self._hosts[origin] = name.encode("idna")
+        head = b"%s %s HTTP/1.1\r\nHost: %s\r\n" % (verb.encode(), target, host)
         tail = b"\r\n" if content is None else b"Content-Length: %d\r\n\r\n%s" % (len(content), content)
         answer = await connection.exchange(head, secret, content is not None, tail, timeout, max_size)
         if not connection.keep_alive:

@@ -32,6 +32,7 @@ import httpx
 
 from .body import BodyTooLarge
 from .h1 import OriginConnections
+from .lower_headers import LowerCaseHeaders
 from .secret import request_headers
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ async def send_with_session(
         async with session.stream(
             verb, url, headers=request_headers(secret, content is not None), content=content
         ) as response:
-            headers = dict(response.headers)
+            headers = LowerCaseHeaders(response.headers)  # httpx iterates names lower-cased
             body = await _read_capped(response.status_code, headers, response.aiter_bytes(), max_size)
             return Answer(response.status_code, headers, body)
     except _FAILURES as exc:
