@@ -159,3 +159,24 @@ def test_a_forked_child_starts_its_own_io_loop(relay: CountingRelay, riot_emulat
     finally:
         os.close(read)
         os.waitpid(pid, 0)
+
+
+def test_sync_lookups_share_the_redis_limiters_connections(relay: CountingRelay, riot_emulator: Any) -> None:
+    """A RedisLimiter's script calls from one-call loops use the I/O loop's client, not one each."""
+    import redis
+    from django.conf import settings
+
+    url = f"{settings.REDIS_URL}/3"
+    limiter = {"BACKEND": "pyot_django.limiters.RedisLimiter", "LOCATION": url}
+    pipeline = _pipeline_through(relay, riot_emulator, RATE_LIMITER=limiter)
+    probe = redis.Redis.from_url(url)
+    try:
+        pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID="redis-warm")
+        before = probe.info("stats")["total_connections_received"]
+        for n in range(20):
+            assert pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID=f"redis-{n}")
+        opened = probe.info("stats")["total_connections_received"] - before
+        assert opened <= 2, f"{opened} Redis connections for 20 sequential sync lookups"
+        assert riot_emulator.emulator.stats()["rate_limited"]["application"] == 0
+    finally:
+        probe.close()

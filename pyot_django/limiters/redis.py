@@ -38,6 +38,7 @@ from redis.backoff import NoBackoff
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
+from ..riot.http.io_loop import on_throwaway_loop, relay
 from . import script
 from .base import Limiter, Patience, WaitTooLong
 from .headers import Feedback
@@ -162,6 +163,18 @@ class RedisLimiter(Limiter[RedisTicket]):
             await anext(entry[2])
         return entry[0], entry[1]
 
+    async def _run(self, keys: tuple[str, str] | list[str], args: list[str]) -> Any:
+        """One call of the limiter's script. From a loop ``async_to_sync`` made for one call (a
+        sync lookup), it runs on the process's I/O loop, whose client lasts: a client of that
+        throwaway loop would open a Redis connection per cold sync lookup."""
+        if on_throwaway_loop():
+            return await relay(self._run_here(keys, args))
+        return await self._run_here(keys, args)
+
+    async def _run_here(self, keys: tuple[str, str] | list[str], args: list[str]) -> Any:
+        _, lua = await self._client()
+        return await lua(keys=keys, args=args)
+
     async def aclose(self) -> None:
         loop = asyncio.get_running_loop()
         with self._clients_lock:
@@ -195,10 +208,9 @@ class RedisLimiter(Limiter[RedisTicket]):
 
     async def _recover(self) -> None:
         """Make the scopes used during the outage probe again, then share through Redis."""
-        _, lua = await self._client()
         away = list(self._away_keys)
         for keys in away or [self._keys("-", "-", "-")]:  # at least one call: proves Redis answers
-            await lua(keys=keys, args=["forget"])
+            await self._run(keys, ["forget"])
         self._away_keys.difference_update(away)
         self._down = False
         self.fallback.wake()  # its waiters return to Redis now, not at their next turn
@@ -271,9 +283,8 @@ class RedisLimiter(Limiter[RedisTicket]):
             return None
 
     async def _run_acquire(self, keys: tuple[str, str]) -> list[Any]:
-        _, lua = await self._client()
         spread = "1" if self.pacing == "spread" else "0"
-        task = asyncio.ensure_future(lua(keys=keys, args=["acquire", spread]))
+        task = asyncio.ensure_future(self._run(keys, ["acquire", spread]))
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -304,7 +315,6 @@ class RedisLimiter(Limiter[RedisTicket]):
 
     async def _send_records(self, keys: tuple[str, str], triples: list[str]) -> None:
         try:
-            _, lua = await self._client()
-            await lua(keys=keys, args=["record", repr(self.share), *triples])
+            await self._run(keys, ["record", repr(self.share), *triples])
         except _UNAVAILABLE as exc:
             self._mark_down(exc)
