@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
 from django.conf import settings
 
-from tests.helpers import SECRET_KEYS
+from tests.helpers import SECRET_KEYS, free_port
 
 pytest_plugins = ["pyot_django.testing.pytest_plugin"]
 
@@ -95,3 +100,39 @@ def http(riot_emulator):
 
     with httpx.Client(base_url=riot_emulator.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def private_redis() -> Iterator[tuple[str, tuple[Callable[[], None], Callable[[], None]]]]:
+    """A throwaway redis-server (no persistence) that the test may stop and start again; its
+    connection counts are the test's own (the suite's Redis is shared with other runs)."""
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="pyot-redis-")
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        processes.append(subprocess.Popen(
+            [shutil.which("redis-server") or "redis-server", "--port", str(port), "--save", "",
+             "--appendonly", "no", "--dir", workdir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        client.close()
+
+    def stop() -> None:
+        process = processes[-1]
+        process.terminate()
+        process.wait(10)
+
+    start()
+    yield f"redis://127.0.0.1:{port}/0", (start, stop)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(10)
+    shutil.rmtree(workdir, ignore_errors=True)

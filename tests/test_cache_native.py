@@ -191,14 +191,23 @@ async def test_connections_per_loop_are_bounded_and_the_wait_for_one_too(redis_u
         await native.aclose()
 
 
-def test_async_to_sync_lookups_share_one_pool(native_alias, redis_url: str) -> None:
-    """Each ``async_to_sync(pipeline.get)`` runs on a loop of its own: none may open a connection of its own."""
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_async_to_sync_lookups_share_one_pool(backend: str, private_redis) -> None:
+    """Each ``async_to_sync(pipeline.get)`` runs on a loop of its own: none may open a connection of its own.
+
+    On a redis-server of the test's own: its connection count is this test's alone."""
     from asgiref.sync import async_to_sync
 
+    url, _ = private_redis
+    with override_settings(CACHES={**settings.CACHES, "native": _backends(url)[backend]}):
+        _count_connections_of_throwaway_loops(url, async_to_sync)
+
+
+def _count_connections_of_throwaway_loops(url: str, async_to_sync) -> None:
     pipeline = _pipeline({"*": 60})
     store = pipeline.stores[0]
-    cache = caches[native_alias]
-    probe = redis.Redis.from_url(redis_url)
+    cache = caches["native"]
+    probe = redis.Redis.from_url(url)
     try:
         written = summoner_token("a2s-written")
         async_to_sync(store.set)(written, VALUE)  # the throwaway loop's set, read by the alias itself

@@ -6,18 +6,14 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-import shutil
-import subprocess
-import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 import redis
 from asgiref.sync import async_to_sync
 
 from pyot_django.limiters import RedisLimiter
-from tests.helpers import free_port
 from tests.limiter_support import (
     KEY_ID,
     REDIS_DB_URL,
@@ -89,41 +85,6 @@ async def test_unreachable_redis_falls_back_and_logs_once(caplog: pytest.LogCapt
     assert len(warnings) == 1
     assert "secret" not in warnings[0].getMessage()
     await limiter.aclose()
-
-
-@pytest.fixture
-def private_redis() -> Iterator[tuple[str, callable]]:
-    """A throwaway redis-server (no persistence) that the test may stop and start again."""
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="pyot-redis-")
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start() -> None:
-        processes.append(subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--port", str(port), "--save", "",
-             "--appendonly", "no", "--dir", workdir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        client = redis.Redis(port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        client.close()
-
-    def stop() -> None:
-        process = processes[-1]
-        process.terminate()
-        process.wait(10)
-
-    start()
-    yield f"redis://127.0.0.1:{port}/0", (start, stop)
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(10)
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 async def test_redis_stopped_mid_run_then_back(private_redis: tuple[str, tuple],

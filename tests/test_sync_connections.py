@@ -161,12 +161,14 @@ def test_a_forked_child_starts_its_own_io_loop(relay: CountingRelay, riot_emulat
         os.waitpid(pid, 0)
 
 
-def test_sync_lookups_share_the_redis_limiters_connections(relay: CountingRelay, riot_emulator: Any) -> None:
-    """A RedisLimiter's script calls from one-call loops use the I/O loop's client, not one each."""
+def test_sync_lookups_share_the_redis_limiters_connections(
+    relay: CountingRelay, riot_emulator: Any, private_redis: Any
+) -> None:
+    """A RedisLimiter's script calls from one-call loops use the I/O loop's client, not one each
+    (on a redis-server of the test's own, so the count is this test's alone)."""
     import redis
-    from django.conf import settings
 
-    url = f"{settings.REDIS_URL}/3"
+    url, _ = private_redis
     limiter = {"BACKEND": "pyot_django.limiters.RedisLimiter", "LOCATION": url}
     pipeline = _pipeline_through(relay, riot_emulator, RATE_LIMITER=limiter)
     probe = redis.Redis.from_url(url)
