@@ -182,3 +182,20 @@ def test_sync_lookups_share_the_redis_limiters_connections(
         assert riot_emulator.emulator.stats()["rate_limited"]["application"] == 0
     finally:
         probe.close()
+
+
+def test_a_dropped_pipeline_is_garbage_collected(relay: CountingRelay, riot_emulator: Any, private_redis: Any) -> None:
+    """Nothing process-wide (metrics labels, the I/O loop's pools) keeps a built-and-dropped pipeline,
+    its stores and its limiter alive: a project building one per request must not grow."""
+    import gc
+    import weakref
+
+    url, _ = private_redis
+    limiter = {"BACKEND": "pyot_django.limiters.RedisLimiter", "LOCATION": url}
+    pipeline = _pipeline_through(relay, riot_emulator, RATE_LIMITER=limiter)
+    pipeline.fetch_sync("summoner-v4.getByPUUID", "na1", encryptedPUUID="dropped")
+    asyncio.run(pipeline.fetch("summoner-v4.getByPUUID", "na1", encryptedPUUID="dropped-async"))
+    refs = [weakref.ref(pipeline), weakref.ref(pipeline.stores[-1]), weakref.ref(pipeline.stores[-1].client.limiter)]
+    del pipeline
+    gc.collect()
+    assert [ref() is None for ref in refs] == [True, True, True]

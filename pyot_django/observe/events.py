@@ -22,6 +22,7 @@ import inspect
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -214,14 +215,19 @@ class _Recorder:
             self.parent.add(record)
 
 
-_labels: dict[tuple[Any, int], tuple[str, str]] = {}  # (pipeline, store index) -> (store name, outcome)
+# pipeline -> {store index: (store name, outcome)}. Weak: a pipeline built and dropped (a test's,
+# or one a project builds per request) must not be kept alive, with its stores, by its labels.
+_labels: weakref.WeakKeyDictionary[Any, dict[int, tuple[str, str]]] = weakref.WeakKeyDictionary()
 
 
 def _store_labels(pipeline: Any, index: int) -> tuple[str, str]:
-    labels = _labels.get((pipeline, index))
+    per_store = _labels.get(pipeline)
+    if per_store is None:
+        per_store = _labels[pipeline] = {}
+    labels = per_store.get(index)
     if labels is None:
         store = pipeline.stores[index]
-        labels = _labels[(pipeline, index)] = (store.name, "hit" if store.kind == "cache" else "fetched")
+        labels = per_store[index] = (store.name, "hit" if store.kind == "cache" else "fetched")
     return labels
 
 
