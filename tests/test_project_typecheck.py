@@ -18,6 +18,9 @@ import pytest
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 SETTINGS = """
+import os
+
+RIOT_API_KEY = os.environ.get("RIOT_API_KEY")  # the README's settings: the emulator without a key
 SECRET_KEY = "not-a-secret"
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,7 +36,11 @@ PYOT = {
     "lol": {
         "STORES": [
             {"BACKEND": "pyot_django.stores.Memory"},
-            {"BACKEND": "pyot_django.stores.RiotAPI", "API_KEY": "RGAPI-00000000-0000-0000-0000-000000000000"},
+            {
+                "BACKEND": "pyot_django.stores.RiotAPI",
+                "API_KEY": RIOT_API_KEY or "emulator",
+                "BASE_URL": "https://{server}.api.riotgames.com" if RIOT_API_KEY else "emulator",
+            },
         ]
     }
 }
