@@ -315,6 +315,37 @@ async def test_the_epoch_follows_its_lead_after_lead_hold_without_waiting_for_it
     await asyncio.wait_for(asyncio.gather(*tasks), 5)
 
 
+async def test_no_hold_when_the_last_epochs_answers_were_slower_than_the_hold(
+    make_limiter: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over a WAN no answer can come inside ``LEAD_HOLD``: holding the burst for it only costs time."""
+    monkeypatch.setattr(engine, "LEAD_HOLD", 0.3)  # long enough to tell "with the lead" from "after the hold"
+    limiter = make_limiter()
+    await _learn_then_close(limiter)  # a fast probe: the first epoch is held as usual
+
+    async def epoch(answer_after: float) -> list[float]:
+        entered: list[float] = []
+
+        async def one() -> None:
+            async with limiter.slot(KEY, "na1", "m") as slot:
+                entered.append(time.monotonic())
+                await asyncio.sleep(answer_after)
+                count = f"{len(entered)}:1"
+                await slot.record(200, headers(app="100:1", method="100:1", app_count=count, method_count=count))
+
+        await asyncio.wait_for(asyncio.gather(*(one() for _ in range(10))), 5)
+        return entered
+
+    held = await epoch(answer_after=0.5)  # every answer slower than the hold
+    assert min(held[1:]) - held[0] >= 0.3 * 0.9  # this epoch still followed the fast probe: held
+    await asyncio.sleep(1.6)  # its window closes (answers came 0.5 s in)
+    burst = await epoch(answer_after=0.1)
+    assert max(burst) - burst[0] < 0.05  # the burst went with its lead: the last answers were slow
+    await asyncio.sleep(1.3)
+    again = await epoch(answer_after=0.1)
+    assert min(again[1:]) - again[0] >= 0.09  # faster than the hold again: held until the lead's answer
+
+
 @pytest.mark.parametrize("fail", ["exception", "cancel", "lost"])
 async def test_failed_or_lost_lead_frees_the_scope(
     make_limiter: Factory, fail: str, monkeypatch: pytest.MonkeyPatch

@@ -9,9 +9,11 @@ terms and errs on the side of waiting:
 * **Epochs.** A client window ("epoch") opens at the first send when none is open and
   admits at most ``limit`` requests.
 * **Closing.** The server window holding the epoch's first arrival opened no later
-  than any answer to a request of the epoch, so the epoch closes ``seconds +
-  CLOSE_MARGIN`` after the *first answer* (not after the send, which would be early
-  by the request's latency and earn 429s at every edge).
+  than any answer to a request of the epoch, so the epoch closes ``seconds`` after
+  the *first answer* (not after the send, which would be early by the request's
+  latency and earn 429s at every edge), plus a margin (:func:`close_after`): a
+  fixed ``CLOSE_MARGIN`` and ``CLOCK_DRIFT`` per second of window, because Riot
+  times the window on its own clock.
 * **Spill.** A request sent late in an epoch, or delayed on its way (a busy event
   loop, a full connection pool), may arrive after that server window closed and
   open the next one. So an epoch cannot close while one of its requests is in
@@ -32,7 +34,11 @@ terms and errs on the side of waiting:
   over a long round trip the burst need not wait for the lead's — on a WAN with
   20-80 ms each way, waiting for it cost ~0.1 s a window and the earliest of the
   burst's answers comes sooner than the lead's. ``LEAD_HOLD`` is a loopback round
-  trip with room to spare: the bench's ``prod`` lead answered in 2-25 ms.
+  trip with room to spare: the bench's ``prod`` lead answered in 2-25 ms. And not
+  at all when the scope's fastest answer of its previous epoch took ``LEAD_HOLD``
+  or longer: the lead's answer cannot come inside the hold, which would only delay
+  the burst (the first arrival of a burst sent at once is the fastest of its way
+  out, not the lead's).
 * **Probe.** A scope whose limits are unknown lets one request through and holds
   the rest until its answer; the probe hold is a lease, so a lost probe frees itself.
 * **Pause.** A 429 pauses the responsible scope for ``Retry-After + RETRY_MARGIN``
@@ -55,6 +61,7 @@ from .headers import APP, METHOD, Feedback, ScopeHeaders
 
 __all__ = [
     "BACKOFF_CAP",
+    "CLOCK_DRIFT",
     "CLOSE_MARGIN",
     "LEAD_HOLD",
     "PAUSE_CAP",
@@ -66,13 +73,18 @@ __all__ = [
     "Wait",
     "Window",
     "acquire",
+    "close_after",
     "effective_limit",
     "hold_left",
     "record",
 ]
 
-CLOSE_MARGIN = 0.015
-"""Seconds added after ``answer + window``: timer and clock-reading jitter, not latency."""
+CLOSE_MARGIN = 0.005
+"""Seconds added after ``answer + window``: the server's timer granularity, not latency
+(latency is already inside the answer's time)."""
+CLOCK_DRIFT = 1e-4
+"""Seconds added per second of window: Riot's clock may run slower than ours (100 ppm is
+an undisciplined crystal's worst case: 1 ms on a 10 s window, 60 ms on a 600 s one)."""
 RETRY_MARGIN = 0.1
 """Seconds added to ``Retry-After``, which Riot rounds to whole seconds."""
 BACKOFF_CAP = 32.0
@@ -85,6 +97,11 @@ LEAD_HOLD = 0.02
 """Seconds an epoch's lead holds the scope's other requests unless its answer comes first (see Lead)."""
 STALE = 5.0
 """An epoch with unanswered requests closes this long after ``last send + window``."""
+
+
+def close_after(now: float, seconds: float) -> float:
+    """When a window of ``seconds`` that opened no later than ``now`` is closed on Riot's clock too."""
+    return now + seconds * (1.0 + CLOCK_DRIFT) + CLOSE_MARGIN
 
 
 def effective_limit(limit: int, share: float) -> int:
@@ -126,6 +143,10 @@ class Scope:
     pause: float = 0.0
     backoff: int = 0
     last_send: float = -math.inf
+    round_trip: float = 0.0
+    """The fastest answer of the last epoch that had one (seconds; 0 until known)."""
+    fastest: float = -1.0
+    """The fastest answer of the current epoch so far (-1: none yet)."""
     seq: int = 0
     base: int = 0
     """First epoch of this state: older marks were issued against state since lost (Redis)."""
@@ -209,7 +230,10 @@ def acquire(scopes: tuple[Scope, Scope], now: float, spread: bool) -> Admit | Wa
             w.inflight += 1
             taken.append(w.epoch)
         if opened:
-            scope.lead, scope.lead_epoch = now + LEAD_HOLD, scope.seq
+            if scope.fastest >= 0:
+                scope.round_trip, scope.fastest = scope.fastest, -1.0
+            if scope.round_trip < LEAD_HOLD:
+                scope.lead, scope.lead_epoch = now + LEAD_HOLD, scope.seq
         scope.last_send = now
         marks.append(tuple(taken))
     return Admit(now, (marks[0], marks[1]))
@@ -223,12 +247,12 @@ def _settle(scope: Scope, mark: tuple[int, ...], headers: ScopeHeaders, answered
             continue  # closed, or rebuilt since: nothing waits on it
         w.inflight -= 1
         if answered and w.end is None:
-            w.end = now + w.seconds + CLOSE_MARGIN
+            w.end = close_after(now, w.seconds)
         count = headers.count_for(int(w.seconds)) if answered else None
         late = now >= w.start + w.seconds
         if late and count in (None, 1) and w.end is not None:
             # It may have arrived after the server window closed and opened the next one.
-            w.end = max(w.end, now + w.seconds + CLOSE_MARGIN)
+            w.end = max(w.end, close_after(now, w.seconds))
 
 
 def _reseed(scope: Scope, headers: ScopeHeaders, counted: bool, sent: float, now: float, share: float) -> None:
@@ -244,13 +268,13 @@ def _reseed(scope: Scope, headers: ScopeHeaders, counted: bool, sent: float, now
             w.limit = effective_limit(limit, share)
             w.count = max(w.count + (0 if counted else 1), reported)
             if reported and w.end is not None:
-                w.end = max(w.end, now + seconds + CLOSE_MARGIN)
+                w.end = max(w.end, close_after(now, seconds))
         else:
             w = Window(effective_limit(limit, share), float(seconds))
             if reported:
                 scope.seq += 1
                 w.count, w.epoch, w.last = reported, scope.seq, now
-                w.end = now + seconds + CLOSE_MARGIN
+                w.end = close_after(now, seconds)
                 # Count 1: this request opened Riot's window, no earlier than it was sent.
                 # Otherwise it may have opened a full window ago: every answer is "late".
                 w.start = sent if reported == 1 else now - seconds
@@ -274,6 +298,8 @@ def record(scopes: tuple[Scope, Scope], admit: Admit, feedback: Feedback, now: f
             _settle(scope, mark, headers, answered, now)
         if not answered:
             continue
+        took = now - admit.sent
+        scope.fastest = took if scope.fastest < 0 else min(scope.fastest, took)
         counted = mark is not None and scope.raw is not None and (not mark or mark[0] >= scope.base)
         if headers.raw is not None:
             if not counted or headers.raw != scope.raw or feedback.status == 429:

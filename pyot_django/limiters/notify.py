@@ -23,6 +23,8 @@ import threading
 import time
 import weakref
 
+from .sleep import first_leg
+
 __all__ = ["WAKE_TURN", "Notifier"]
 
 WAKE_TURN = 8
@@ -76,9 +78,16 @@ class Notifier:
             if tick in timers:
                 return
             timers.add(tick)
-        loop.call_later(max(0.0, tick / 1000 - time.monotonic()), self._fire, timers, tick)
+        self._arm(loop, timers, tick)
 
-    def _fire(self, timers: set[int], tick: int) -> None:
+    def _arm(self, loop: asyncio.AbstractEventLoop, timers: set[int], tick: int) -> None:
+        # In legs, so the kernel's timer slack on a long wait does not make it late (sleep.py).
+        loop.call_later(first_leg(tick / 1000 - time.monotonic()), self._fire, loop, timers, tick)
+
+    def _fire(self, loop: asyncio.AbstractEventLoop, timers: set[int], tick: int) -> None:
+        if time.monotonic() < tick / 1000:
+            self._arm(loop, timers, tick)
+            return
         with self._lock:
             timers.discard(tick)
         self.notify()

@@ -38,6 +38,7 @@ Constants written __NAME__ are substituted from engine.py by render().
 ]]
 
 local CLOSE_MARGIN = __CLOSE_MARGIN__
+local CLOCK_DRIFT = __CLOCK_DRIFT__
 local RETRY_MARGIN = __RETRY_MARGIN__
 local BACKOFF_CAP = __BACKOFF_CAP__
 local PAUSE_CAP = __PAUSE_CAP__
@@ -56,7 +57,11 @@ local function load(key)
   -- key expiry (all smaller than `base`) are recognised as not counted here.
   local base = math.floor(now * 1000)
   return {raw = false, w = {}, probe = 0, lead = 0, lead_epoch = 0, pause = 0, backoff = 0, last_send = 0,
-          seq = base, base = base}
+          round_trip = 0, fastest = -1, seq = base, base = base}
+end
+
+local function close_after(seconds)
+  return now + seconds * (1 + CLOCK_DRIFT) + CLOSE_MARGIN
 end
 
 local function save(key, s)
@@ -125,7 +130,11 @@ local function acquire(scopes, spread)
         w[7] = w[7] + 1
         taken[j] = w[8]
       end
-      if opened then s.lead, s.lead_epoch = now + LEAD_HOLD, s.seq end
+      if opened then
+        -- Blobs written before round trips were kept have neither field.
+        if (s.fastest or -1) >= 0 then s.round_trip, s.fastest = s.fastest, -1 end
+        if (s.round_trip or 0) < LEAD_HOLD then s.lead, s.lead_epoch = now + LEAD_HOLD, s.seq end
+      end
       s.last_send = now
       marks[i] = taken
     end
@@ -139,11 +148,11 @@ local function settle(s, mark, h, answered)
     for _, w in ipairs(s.w) do
       if w[8] == epoch then
         w[7] = w[7] - 1
-        if answered and w[5] < 0 then w[5] = now + w[2] + CLOSE_MARGIN end
+        if answered and w[5] < 0 then w[5] = close_after(w[2]) end
         local count = nil
         if answered then count = count_for(h, w[2]) end
         if now >= w[4] + w[2] and (count == nil or count == 1) and w[5] >= 0 then
-          w[5] = math.max(w[5], now + w[2] + CLOSE_MARGIN)
+          w[5] = math.max(w[5], close_after(w[2]))
         end
       end
     end
@@ -166,12 +175,12 @@ local function reseed(s, h, counted, sent, share)
     if w then
       w[1] = lim
       w[3] = math.max(w[3] + extra, reported)
-      if reported > 0 and w[5] >= 0 then w[5] = math.max(w[5], now + seconds + CLOSE_MARGIN) end
+      if reported > 0 and w[5] >= 0 then w[5] = math.max(w[5], close_after(seconds)) end
     else
       w = {lim, seconds, 0, 0, -1, 0, 0, 0}
       if reported > 0 then
         s.seq = s.seq + 1
-        w[3], w[5], w[6], w[8] = reported, now + seconds + CLOSE_MARGIN, now, s.seq
+        w[3], w[5], w[6], w[8] = reported, close_after(seconds), now, s.seq
         if reported == 1 then w[4] = sent else w[4] = now - seconds end
       end
     end
@@ -196,6 +205,8 @@ local function record(scopes, share, sent, marks, fb)
       if s.raw ~= false then settle(s, mark, h, answered) end
     end
     if answered then
+      local took = now - sent
+      if (s.fastest or -1) < 0 then s.fastest = took else s.fastest = math.min(s.fastest, took) end
       local counted = mark ~= false and s.raw ~= false and (#mark == 0 or mark[1] >= s.base)
       if h.raw ~= false then
         if (not counted) or h.raw ~= s.raw or status == 429 then reseed(s, h, counted, sent, share) end
@@ -249,6 +260,7 @@ def render() -> str:
     """The script with the engine's constants filled in."""
     values = {
         "CLOSE_MARGIN": engine.CLOSE_MARGIN,
+        "CLOCK_DRIFT": engine.CLOCK_DRIFT,
         "RETRY_MARGIN": engine.RETRY_MARGIN,
         "BACKOFF_CAP": engine.BACKOFF_CAP,
         "PAUSE_CAP": engine.PAUSE_CAP,

@@ -27,8 +27,9 @@ value, so a garbled header cannot grow the label set; ``none`` if absent).
 
 Under gunicorn or Celery prefork set ``PROMETHEUS_MULTIPROC_DIR`` before the processes
 start (prometheus_client's multiprocess mode); :mod:`.views` then aggregates the files.
-Lookups are added up in memory and moved into the metrics every second (and before
-a scrape of the same process, and at exit): a Memory hit pays one dict update.
+Lookups, Riot answers and limiter waits are added up in memory and moved into the
+metrics every second (and before a scrape of the same process, and at exit): a Memory
+hit pays one dict update, a Riot answer two and a few header look-ups.
 """
 
 from __future__ import annotations
@@ -156,10 +157,13 @@ def metrics() -> _Metrics:
 class PrometheusSubscriber(Subscriber):
     """Feeds the metrics.
 
-    Lookups are the hot path (a Memory hit is a few µs): each one adds to a dict under a
+    Lookups and Riot answers are the hot path (a Memory hit is a few µs; at the rate
+    limit every answer's CPU delays the next window): each one adds to a dict under a
     lock, keyed by labels and histogram bucket, and :meth:`flush` moves the sums into
     the metrics — every :data:`FLUSH_SECONDS` from a thread, before a scrape of this
-    process, and at exit. The other events are rare and go straight to the metrics.
+    process, and at exit. The budget gauges keep the last answer's raw headers per
+    scope, parsed at the flush. Cache errors and 429s are rare and go straight to the
+    metrics.
     """
 
     def __init__(self) -> None:
@@ -167,6 +171,10 @@ class PrometheusSubscriber(Subscriber):
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
         self._pending: dict[tuple[str, str, str, int], list[float]] = {}
+        self._answers: dict[tuple[str, str, str, int, int], list[float]] = {}
+        self._waits: dict[tuple[str, str, str, int], list[float]] = {}
+        self._app_budgets: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self._method_budgets: dict[tuple[str, str, str], tuple[str | None, str | None]] = {}
         self._children: dict[tuple[str, str, str, int], tuple[Any, Any]] = {}
         self._budget: dict[tuple[str, str, str, str, int], tuple[Any, Any]] = {}
         self._periodic = Periodic(self.flush, FLUSH_SECONDS, "pyot-metrics-flush")
@@ -175,7 +183,8 @@ class PrometheusSubscriber(Subscriber):
     def _forked(self) -> None:
         # Locks held by a thread of the parent stay held here.
         self._lock, self._flushing = threading.Lock(), threading.Lock()
-        self._pending = {}
+        self._pending, self._answers, self._waits = {}, {}, {}
+        self._app_budgets, self._method_budgets = {}, {}
 
     def lookup_done(
         self,
@@ -204,10 +213,24 @@ class PrometheusSubscriber(Subscriber):
         with self._flushing:  # the flush at exit waits for the thread's (see FleetCounters.flush)
             with self._lock:
                 pending, self._pending = self._pending, {}
+                answers, self._answers = self._answers, {}
+                waits, self._waits = self._waits, {}
+                app_budgets, self._app_budgets = self._app_budgets, {}
+                method_budgets, self._method_budgets = self._method_budgets, {}
             m = self.m
             for (pipeline, store, outcome, slot), (count, total) in pending.items():
                 m.lookups.labels(pipeline, store, outcome).inc(count)
                 _observe_many(m.lookup_seconds.labels(pipeline, store), slot, int(count), total)
+            for (pipeline, operation, server, status, slot), (count, total) in answers.items():
+                requests, timings = self._riot_children(pipeline, operation, server, status)
+                requests.inc(count)
+                _observe_many(timings, slot, int(count), total)
+            for (pipeline, server, operation, slot), (count, total) in waits.items():
+                _observe_many(m.limiter_wait.labels(pipeline, server, operation), slot, int(count), total)
+            for (pipeline, server), (limits, counts) in app_budgets.items():
+                self._set_budget(pipeline, "app", server, "*", limits, counts)
+            for (pipeline, server, operation), (limits, counts) in method_budgets.items():
+                self._set_budget(pipeline, "method", server, operation, limits, counts)
 
     def close(self) -> None:
         self._periodic.stop()
@@ -215,26 +238,27 @@ class PrometheusSubscriber(Subscriber):
     def riot_response(
         self, pipeline: str, operation: str, server: str, status: int, headers: Mapping[str, str], seconds: float
     ) -> None:
-        # Every Riot answer passes here: the labelled children are looked up once per label
-        # set (``labels()`` validates and hashes its arguments each time, ~10 calls an answer).
-        children = self._children.get((pipeline, operation, server, status))
-        if children is None:
-            children = self._riot_children(pipeline, operation, server, status)
-        requests, timings = children
-        requests.inc()
-        timings.observe(seconds)
-        m = self.m
+        slot = (pipeline, operation, server, status, bisect_left(_RIOT_BUCKETS, seconds))
+        app = (headers.get("x-app-rate-limit"), headers.get("x-app-rate-limit-count"))
+        method = (headers.get("x-method-rate-limit"), headers.get("x-method-rate-limit-count"))
+        with self._lock:
+            entry = self._answers.get(slot)
+            if entry is None:
+                self._answers[slot] = [1, seconds]
+            else:
+                entry[0] += 1
+                entry[1] += seconds
+            if app[1] is not None:
+                self._app_budgets[(pipeline, server)] = app
+            if method[1] is not None:
+                self._method_budgets[(pipeline, server, operation)] = method
         if status == 429:
-            m.rate_limited.labels(pipeline, operation, server, limit_type_of(headers)).inc()
-        for scope, window, count, limit in budget_windows(headers):
-            key = (pipeline, scope, server, operation if scope == "method" else "*", window)
-            gauges = self._budget.get(key)
-            if gauges is None:
-                gauges = self._budget_children(key)
-            gauges[0].set(count)
-            gauges[1].set(limit)
+            self.m.rate_limited.labels(pipeline, operation, server, limit_type_of(headers)).inc()
 
     def _riot_children(self, pipeline: str, operation: str, server: str, status: int) -> tuple[Any, Any]:
+        children = self._children.get((pipeline, operation, server, status))
+        if children is not None:
+            return children
         m = self.m
         children = (
             m.riot_requests.labels(pipeline, operation, server, str(status)),
@@ -244,15 +268,31 @@ class PrometheusSubscriber(Subscriber):
             self._children[(pipeline, operation, server, status)] = children
         return children
 
-    def _budget_children(self, key: tuple[str, str, str, str, int]) -> tuple[Any, Any]:
-        labels = (*key[:4], str(key[4]))
-        gauges = (self.m.budget_used.labels(*labels), self.m.budget_limit.labels(*labels))
-        if len(self._budget) < _CHILDREN_MAX:
-            self._budget[key] = gauges
-        return gauges
+    def _set_budget(
+        self, pipeline: str, scope: str, server: str, operation: str, limits: str | None, counts: str | None
+    ) -> None:
+        prefix = "x-app-rate-limit" if scope == "app" else "x-method-rate-limit"
+        headers = {prefix: limits or "", f"{prefix}-count": counts or ""}
+        for _, window, count, limit in budget_windows(headers):
+            key = (pipeline, scope, server, operation, window)
+            gauges = self._budget.get(key)
+            if gauges is None:
+                labels = (pipeline, scope, server, operation, str(window))
+                gauges = (self.m.budget_used.labels(*labels), self.m.budget_limit.labels(*labels))
+                if len(self._budget) < _CHILDREN_MAX:
+                    self._budget[key] = gauges
+            gauges[0].set(count)
+            gauges[1].set(limit)
 
     def limiter_waited(self, pipeline: str, server: str, operation: str, seconds: float) -> None:
-        self.m.limiter_wait.labels(pipeline, server, operation).observe(seconds)
+        slot = (pipeline, server, operation, bisect_left(_WAIT_BUCKETS, seconds))
+        with self._lock:
+            entry = self._waits.get(slot)
+            if entry is None:
+                self._waits[slot] = [1, seconds]
+            else:
+                entry[0] += 1
+                entry[1] += seconds
 
     def cache_error(self, pipeline: str, store_index: int, store: str, action: str, exc: BaseException) -> None:
         self.m.cache_errors.labels(pipeline, store, action).inc()
