@@ -131,6 +131,16 @@ def _observe_many(histogram: Any, slot: int, count: int, total: float) -> None:
         histogram.observe(value)
 
 
+def _count(buffer: dict[Any, list[float]], slot: Any, seconds: float) -> None:
+    """One observation into a flush buffer: ``[count, sum]`` per labels and bucket (lock held)."""
+    entry = buffer.get(slot)
+    if entry is None:
+        buffer[slot] = [1, seconds]
+    else:
+        entry[0] += 1
+        entry[1] += seconds
+
+
 _subscribers: weakref.WeakSet[PrometheusSubscriber] = weakref.WeakSet()
 
 
@@ -202,12 +212,7 @@ class PrometheusSubscriber(Subscriber):
             self._periodic.ensure(self._forked)
         slot = (pipeline, store, outcome, bisect_left(_LOOKUP_BUCKETS, seconds))
         with self._lock:
-            entry = self._pending.get(slot)
-            if entry is None:
-                self._pending[slot] = [1, seconds]
-            else:
-                entry[0] += 1
-                entry[1] += seconds
+            _count(self._pending, slot, seconds)
 
     def flush(self) -> None:
         with self._flushing:  # the flush at exit waits for the thread's (see FleetCounters.flush)
@@ -242,12 +247,7 @@ class PrometheusSubscriber(Subscriber):
         app = (headers.get("x-app-rate-limit"), headers.get("x-app-rate-limit-count"))
         method = (headers.get("x-method-rate-limit"), headers.get("x-method-rate-limit-count"))
         with self._lock:
-            entry = self._answers.get(slot)
-            if entry is None:
-                self._answers[slot] = [1, seconds]
-            else:
-                entry[0] += 1
-                entry[1] += seconds
+            _count(self._answers, slot, seconds)
             if app[1] is not None:
                 self._app_budgets[(pipeline, server)] = app
             if method[1] is not None:
@@ -287,12 +287,7 @@ class PrometheusSubscriber(Subscriber):
     def limiter_waited(self, pipeline: str, server: str, operation: str, seconds: float) -> None:
         slot = (pipeline, server, operation, bisect_left(_WAIT_BUCKETS, seconds))
         with self._lock:
-            entry = self._waits.get(slot)
-            if entry is None:
-                self._waits[slot] = [1, seconds]
-            else:
-                entry[0] += 1
-                entry[1] += seconds
+            _count(self._waits, slot, seconds)
 
     def cache_error(self, pipeline: str, store_index: int, store: str, action: str, exc: BaseException) -> None:
         self.m.cache_errors.labels(pipeline, store, action).inc()
