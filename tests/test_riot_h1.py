@@ -164,6 +164,47 @@ async def test_a_slow_drip_is_read_but_a_stall_times_out():
         server.close()
 
 
+async def test_one_stall_timer_per_connection_still_catches_a_stall_after_idle_and_a_shorter_timeout():
+    """The stall timer is per connection (re-armed, lapsing when idle), not one per request:
+    200 answers leave at most one timer of it scheduled, and a stall is still caught after the
+    timer lapsed in an idle gap, and within a shorter timeout than the one it was armed for."""
+    stalls = asyncio.Event()
+
+    async def handler(reader, writer):
+        while True:
+            await _read_request(reader)
+            if stalls.is_set():
+                await asyncio.sleep(30)  # never answers
+            writer.write(_answer(b"{}"))
+
+    server, url, connections = await _serve(handler)
+    client = h1.OriginConnections(ssl_context())
+    loop = asyncio.get_running_loop()
+
+    def stall_timers() -> int:
+        scheduled = getattr(loop, "_scheduled", [])  # asyncio's timer heap (CPython's base loop)
+        return sum(1 for t in scheduled if not t.cancelled() and "_check_stall" in repr(t))
+
+    try:
+        for _ in range(200):
+            await client.send("GET", f"{url}/ok", None, None, 5.0, LIMIT)
+        assert stall_timers() == 1
+        await asyncio.sleep(0.4)  # idle: a 0.3 s timer lapses and is not re-armed
+        await client.send("GET", f"{url}/ok", None, None, 0.3, LIMIT)
+        await asyncio.sleep(0.7)
+        assert stall_timers() == 0
+        stalls.set()
+        for timeout in (0.3, 0.2):  # the second is shorter than what the first armed
+            started = loop.time()
+            with pytest.raises(TIMEOUT_ERRORS):
+                await client.send("GET", f"{url}/stall", None, None, timeout, LIMIT)
+            assert timeout <= loop.time() - started < 2 * timeout + 0.2
+    finally:
+        await client.aclose()
+        server.close()
+    assert len(connections) == 2  # the stalled one was closed, not reused
+
+
 async def test_connection_refused_and_a_dropped_answer_are_transport_errors():
     client = h1.OriginConnections(ssl_context())
     with pytest.raises(httpcore.ConnectError):

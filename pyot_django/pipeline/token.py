@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ..exceptions import ParameterError, RoutingError
-from ..riot.params import normalise_path_params, normalise_queries
+from ..riot.params import normalise_path_params, normalise_queries, quote_part
 
 if TYPE_CHECKING:
     from ..riot.endpoint import QueryParam
@@ -27,7 +26,7 @@ _SAFE = "-._~"
 
 
 def _canonical_value(value: str) -> str:
-    return quote(value, safe=_SAFE)
+    return quote_part(value, _SAFE)
 
 
 def _canonical_queries(queries: Mapping[str, str | tuple[str, ...]]) -> str:
@@ -35,7 +34,7 @@ def _canonical_queries(queries: Mapping[str, str | tuple[str, ...]]) -> str:
     for name in sorted(queries):
         value = queries[name]
         items = value if isinstance(value, tuple) else (value,)
-        parts.extend(f"{quote(name, safe=_SAFE)}={_canonical_value(item)}" for item in items)
+        parts.extend(f"{quote_part(name, _SAFE)}={_canonical_value(item)}" for item in items)
     return "&".join(parts)
 
 
@@ -89,7 +88,7 @@ class PipelineToken:
         key = self._key
         if key is None:
             params = "&".join(
-                f"{quote(name, safe=_SAFE)}={_canonical_value(self.params[name])}" for name in sorted(self.params)
+                f"{quote_part(name, _SAFE)}={_canonical_value(self.params[name])}" for name in sorted(self.params)
             )
             key = f"{self.model}:{self.server}:{self.method}:{params}"
             queries = _canonical_queries(self.queries)

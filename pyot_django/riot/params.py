@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeGuard
 from urllib.parse import quote
@@ -15,7 +16,18 @@ from urllib.parse import quote
 from pyot_django.exceptions import ParameterError
 from pyot_django.riot.endpoint import Endpoint, QueryParam
 
-__all__ = ["build_path", "check_query", "encode_query", "normalise_path_params", "normalise_queries"]
+__all__ = ["build_path", "check_query", "encode_query", "normalise_path_params", "normalise_queries", "quote_part"]
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def quote_part(value: str, safe: str = "") -> str:
+    """``urllib.parse.quote(value, safe=safe)``; a value of unreserved characters only (the
+    usual PUUID, match id or summoner id) is returned as it is, without ``quote``'s cost."""
+    if _UNRESERVED(value) is not None:
+        return value
+    return quote(value, safe=safe)
+
 
 _SCALARS = (str, int, float)
 _HINT_PATH = "pass ids and names as non-empty strings (or ints)"
@@ -26,7 +38,7 @@ def build_path(endpoint: Endpoint, params: Mapping[str, object]) -> str:
     names = endpoint.path_params
     # Fast path: exactly the right names (the common case on every request).
     if len(params) == len(names) and all(params.get(name) is not None for name in names):
-        return endpoint.path.format_map({name: quote(str(params[name]), safe="") for name in names})
+        return endpoint.path.format_map({name: quote_part(str(params[name])) for name in names})
     raise ParameterError(_mismatch(endpoint, "path", names, params, required=names))
 
 

@@ -49,7 +49,7 @@ from .transport import Answer, BodyTooLarge, TransportFailure, new_pool, send, s
 if TYPE_CHECKING:
     import httpx
 
-    from ...limiters.base import Limiter
+    from ...limiters.base import Limiter, WaitTooLong
     from .secret import Secret
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "DEFAULT_TIMEOUT", "HttpClient"]
@@ -182,8 +182,6 @@ class HttpClient:
         if limiter is None:
             answer = await self._timed(call)
             return answer, self._retry_after(answer, call)
-        from ...limiters.base import WaitTooLong
-
         waiting = time.perf_counter()
         try:
             async with limiter.slot(self.key_id, call.server, call.method, max_wait=call.max_wait()) as slot:
@@ -192,7 +190,7 @@ class HttpClient:
                 retry_after = self._retry_after(answer, call)
                 await slot.record(answer.status, answer.headers, retry_after=retry_after)
                 return answer, retry_after
-        except WaitTooLong as busy:  # raised before the slot was taken: nothing to give back
+        except _wait_too_long() as busy:  # raised before the slot was taken: nothing to give back
             raise _Deadline(busy.retry_after) from None
 
     async def _timed(self, call: Call) -> Answer:
@@ -302,6 +300,19 @@ def _observe() -> Any:
 
         _events = events
     return _events
+
+
+_WaitTooLong: type[WaitTooLong] | None = None
+
+
+def _wait_too_long() -> type[WaitTooLong]:
+    # Imported on first use: limiters.headers imports this package (a cycle at import time).
+    global _WaitTooLong
+    if _WaitTooLong is None:
+        from ...limiters.base import WaitTooLong
+
+        _WaitTooLong = WaitTooLong
+    return _WaitTooLong
 
 
 def _riot_message(answer: Answer) -> str:

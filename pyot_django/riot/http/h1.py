@@ -15,8 +15,10 @@ types, which :mod:`.transport` turns into a ``TransportFailure`` (class name onl
 
 Bounds: connecting and every wait for the next bytes of an answer each take at
 most ``timeout`` seconds (like httpcore's per-phase timeouts, so a body dripped
-byte by byte is cut off when it stalls); ``HttpClient`` bounds the whole attempt
-on top. An answer whose ``Content-Length`` is over ``max_size`` is refused when its
+byte by byte is cut off when it stalls: within one to two ``timeout`` of its last
+byte); ``HttpClient`` bounds the whole attempt on top. The stall check is one timer
+per connection, re-armed while exchanges go on, not one per request: at a window's
+burst every timer handle is CPU the burst waits for. An answer whose ``Content-Length`` is over ``max_size`` is refused when its
 headers end, and any other body the moment it passes ``max_size``
 (:class:`~.body.BodyTooLarge`); the connection is then closed, not reused.
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any, cast
+from typing import cast
 from urllib.parse import urlsplit
 
 import httpcore
@@ -42,6 +44,11 @@ from .secret import Secret, request_headers
 __all__ = ["OriginConnections"]
 
 _Origin = tuple[str, str, int]
+_NAMES: dict[bytes, str] = {}
+_NAMES_MAX = 256
+"""Header names as sent -> lower-cased: every Riot answer repeats the same dozen."""
+_EARLY = 0.001
+"""Seconds: a stall timer that fires this close to its due time counts as on time."""
 
 
 class _Connection(asyncio.Protocol):
@@ -57,8 +64,13 @@ class _Connection(asyncio.Protocol):
         self._headers: LowerCaseHeaders = LowerCaseHeaders()
         self._body: list[bytes] = []
         self._size = 0
-        self._receiving = False  # bytes arrived since the timer last looked
+        self._receiving = False  # bytes arrived since the stall timer last looked
         self._headers_done = False
+        # One stall timer per connection, not one per request: armed by an exchange when none
+        # is pending, it re-arms itself while exchanges go on and lapses when the connection idles.
+        self._stall_timer: asyncio.TimerHandle | None = None
+        self._stall_timeout = 0.0
+        self._quiet_since = 0.0  # loop time of the exchange's start or of the last look that saw bytes
 
     # -- asyncio.Protocol -----------------------------------------------------------------
 
@@ -100,7 +112,11 @@ class _Connection(asyncio.Protocol):
             self._fail(BodyTooLarge(self._parser.get_status_code(), self.max_size, int(declared)))
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = name.decode("latin-1").lower()
+        key = _NAMES.get(name)
+        if key is None:
+            key = name.decode("latin-1").lower()
+            if len(_NAMES) < _NAMES_MAX:  # bounded: a hostile server may send any names
+                _NAMES[name] = key
         text = value.decode("latin-1")
         previous = self._headers.get(key)
         self._headers[key] = text if previous is None else f"{previous}, {text}"
@@ -131,6 +147,9 @@ class _Connection(asyncio.Protocol):
 
     def close(self) -> None:
         self.closed = True
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
         if self.transport is not None:
             self.transport.close()
 
@@ -153,24 +172,34 @@ class _Connection(asyncio.Protocol):
             b"".join((head, *[b"%s: %s\r\n" % pair for pair in request_headers(secret, json_body)], tail))
         )
         self._receiving = False
-        timer = loop.call_later(timeout, self._check_stall, waiter, timeout)
+        self._quiet_since = now = loop.time()
+        self._stall_timeout = timeout
+        pending = self._stall_timer
+        if pending is None or pending.when() > now + timeout:  # none, or one armed for a longer timeout
+            if pending is not None:
+                pending.cancel()
+            self._stall_timer = loop.call_at(now + timeout, self._check_stall)
         try:
             return await waiter
         except asyncio.CancelledError:
             self._fail(httpcore.ReadError("cancelled"))  # the answer can no longer be matched
             raise
-        finally:
-            timer.cancel()
 
-    def _check_stall(self, waiter: asyncio.Future[Any], timeout: float) -> None:
-        if waiter.done():
-            return
-        if self._receiving:  # still coming: look again one timeout later
+    def _check_stall(self) -> None:
+        self._stall_timer = None
+        waiter = self._waiter
+        if waiter is None or waiter.done() or self.closed:
+            return  # idle: the next exchange arms the timer again
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._receiving:  # still coming: the quiet time starts again now
             self._receiving = False
-            loop = asyncio.get_running_loop()
-            loop.call_later(timeout, self._check_stall, waiter, timeout)
+            self._quiet_since = now
+        due = self._quiet_since + self._stall_timeout
+        if due - now > _EARLY:  # bytes came, or this exchange began after the timer was armed
+            self._stall_timer = loop.call_at(due, self._check_stall)
             return
-        self._fail(httpcore.ReadTimeout(f"no answer bytes for {timeout:g} s"))
+        self._fail(httpcore.ReadTimeout(f"no answer bytes for {self._stall_timeout:g} s"))
 
 
 class OriginConnections:
