@@ -241,16 +241,21 @@ def acquire(scopes: tuple[Scope, Scope], now: float, spread: bool) -> Admit | Wa
 
 def _settle(scope: Scope, mark: tuple[int, ...], headers: ScopeHeaders, answered: bool, now: float) -> None:
     """Close or extend the epochs a counted request belonged to."""
+    windows = scope.windows
     for epoch in mark:
-        w = next((w for w in scope.windows if w.epoch == epoch), None)
-        if w is None:
+        for w in windows:
+            if w.epoch == epoch:
+                break
+        else:
             continue  # closed, or rebuilt since: nothing waits on it
         w.inflight -= 1
         if answered and w.end is None:
             w.end = close_after(now, w.seconds)
+        if now < w.start + w.seconds or w.end is None:
+            continue
+        # Late: read the reported count (parsed only now; most answers are not late).
         count = headers.count_for(int(w.seconds)) if answered else None
-        late = now >= w.start + w.seconds
-        if late and count in (None, 1) and w.end is not None:
+        if count in (None, 1):
             # It may have arrived after the server window closed and opened the next one.
             w.end = max(w.end, close_after(now, w.seconds))
 

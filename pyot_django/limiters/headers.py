@@ -87,16 +87,38 @@ def _parse_pairs(value: str) -> tuple[tuple[int, int], ...]:
     return tuple(pairs)
 
 
-@dataclass(frozen=True, slots=True)
 class ScopeHeaders:
-    """The limits and counts one response reported for one scope (app or method)."""
+    """The limits and counts one response reported for one scope (app or method).
 
-    raw: str | None = None
-    """The limit header as sent (``None`` if absent); compared verbatim to detect changes."""
-    limits: tuple[tuple[int, int], ...] = ()
-    """``(limit, seconds)`` pairs."""
-    counts: tuple[tuple[int, int], ...] = ()
-    """``(count, seconds)`` pairs: the server's usage, including this request."""
+    Immutable. The count header changes with every answer, so it is parsed only when
+    something reads :attr:`counts` (the limiter does so only near a window's close or
+    when the limits change), not for every answer.
+    """
+
+    __slots__ = ("_count_header", "_counts", "limits", "raw")
+
+    def __init__(
+        self,
+        raw: str | None = None,
+        limits: tuple[tuple[int, int], ...] = (),
+        counts: tuple[tuple[int, int], ...] | None = None,
+        *,
+        count_header: str | None = None,
+    ) -> None:
+        self.raw = raw
+        """The limit header as sent (``None`` if absent); compared verbatim to detect changes."""
+        self.limits = limits
+        """``(limit, seconds)`` pairs."""
+        self._counts = counts
+        self._count_header = count_header
+
+    @property
+    def counts(self) -> tuple[tuple[int, int], ...]:
+        """``(count, seconds)`` pairs: the server's usage, including this request."""
+        counts = self._counts
+        if counts is None:
+            counts = self._counts = parse_pairs(self._count_header)
+        return counts
 
     def count_for(self, seconds: int) -> int | None:
         """The reported count of the window lasting ``seconds``, if reported."""
@@ -104,6 +126,17 @@ class ScopeHeaders:
             if window == seconds:
                 return count
         return None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScopeHeaders):
+            return NotImplemented
+        return (self.raw, self.limits, self.counts) == (other.raw, other.limits, other.counts)
+
+    def __hash__(self) -> int:
+        return hash((self.raw, self.limits, self.counts))
+
+    def __repr__(self) -> str:
+        return f"ScopeHeaders(raw={self.raw!r}, limits={self.limits!r}, counts={self.counts!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +169,9 @@ class Feedback:
 def _scope(headers: Mapping[str, str], index: int) -> ScopeHeaders:
     raw = headers.get(_LIMIT_HEADERS[index])
     return ScopeHeaders(
-        raw=raw.strip() if raw is not None else None,
-        limits=parse_pairs(raw),
-        counts=parse_pairs(headers.get(_COUNT_HEADERS[index])),
+        raw.strip() if raw is not None else None,
+        parse_pairs(raw),
+        count_header=headers.get(_COUNT_HEADERS[index]),
     )
 
 

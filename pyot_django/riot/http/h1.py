@@ -18,8 +18,8 @@ most ``timeout`` seconds (like httpcore's per-phase timeouts, so a body dripped
 byte by byte is cut off when it stalls: within one to two ``timeout`` of its last
 byte); ``HttpClient`` bounds the whole attempt on top. The stall check is one timer
 per connection, re-armed while exchanges go on, not one per request: at a window's
-burst every timer handle is CPU the burst waits for. An answer whose ``Content-Length`` is over ``max_size`` is refused when its
-headers end, and any other body the moment it passes ``max_size``
+burst every timer handle is CPU the burst waits for. An answer whose ``Content-Length``
+is over ``max_size`` is refused when its headers end, and any other body the moment it passes ``max_size``
 (:class:`~.body.BodyTooLarge`); the connection is then closed, not reused.
 
 The key: the request's header lines are produced from the :class:`~.secret.Secret`
