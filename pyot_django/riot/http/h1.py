@@ -2,9 +2,10 @@
 
 Why: at the rate limit, a window's whole budget leaves in one burst and the burst
 lasts as long as the client's CPU needs for it. Measured against the emulator
-(``bench/ratelimit.py --scenario cpu``, 50 callers): httpcore + anyio + h11 cost
-~1,400 µs of CPU per cold request on this 2-vCPU box, pulsefire (aiohttp) ~430 µs,
-this client ~130 µs: the rest of the pipeline is small next to the transport.
+(``bench/ratelimit.py --scenario cpu``, 50 callers) when this module was written:
+httpcore + anyio + h11 cost ~1,400 µs of CPU per cold request on a 2-vCPU box,
+pulsefire (aiohttp) ~430 µs, this client ~130 µs. Since then (``bench/RESULTS.md``,
+session 5): the bare transport 37 µs, the whole pipeline ~95 µs, pulsefire ~108 µs.
 
 What it does, and no more: one keep-alive connection per origin per
 :class:`OriginConnections` (``HttpClient``'s ``LoopClients`` hands each caller an idle
