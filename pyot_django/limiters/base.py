@@ -20,6 +20,14 @@ caller holds nothing then. ``max_wait=None`` waits as long as it takes, which is
 itself bounded: a 429's pause is at most ``engine.PAUSE_CAP`` seconds, and a window
 at most ``headers.MAX_WINDOW`` seconds.
 
+``slot(..., warm_up=hook)``: when the wait for room is known to last ``WARM_AFTER``
+seconds or more, the limiter calls ``hook()`` once, ``WARM_LEAD`` seconds before the
+room is due (a plain function: it must not block; errors in it are logged and
+ignored). The Riot client opens the connection the request will need there: a server
+closes idle keep-alive connections (uvicorn after 5 s, many edges after a minute), so
+after a window's wait every request of the next burst would first connect, which
+over TLS and a WAN is two or three round trips before the request even leaves.
+
 Options shared by every limiter:
 
 ``LIMITING_SHARE`` (default ``1.0``, ``0 < share <= 1``)
@@ -37,10 +45,11 @@ Options shared by every limiter:
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from django.utils.module_loading import import_string
@@ -48,12 +57,30 @@ from django.utils.module_loading import import_string
 from ..exceptions import ImproperlyConfiguredPipeline, PyotError
 from .headers import UNPARSED, Feedback, read_feedback
 
-__all__ = ["PACINGS", "Limiter", "Patience", "Slot", "SlotHold", "WaitTooLong", "build_limiter"]
+__all__ = [
+    "PACINGS",
+    "WARM_AFTER",
+    "WARM_LEAD",
+    "Limiter",
+    "Patience",
+    "Slot",
+    "SlotHold",
+    "WaitTooLong",
+    "build_limiter",
+]
 
 PACINGS = ("burst", "spread")
 _DEFAULT_BACKEND = "pyot_django.limiters.MemoryLimiter"
 
 T = TypeVar("T")
+
+WARM_AFTER = 1.0
+"""A wait for room at least this long (seconds) calls the caller's warm-up hook (see above)."""
+WARM_LEAD = 0.5
+"""Seconds before the room is due that the warm-up hook runs: room for a TLS handshake
+over a long round trip, and far inside any server's idle keep-alive timeout."""
+
+_log = logging.getLogger("pyot_django.limiters")
 
 
 class WaitTooLong(PyotError):
@@ -65,12 +92,14 @@ class WaitTooLong(PyotError):
 
 
 class Patience:
-    """How long one acquisition may still wait (``max_wait`` None: without end)."""
+    """How long one acquisition may still wait (``max_wait`` None: without end), and the
+    caller's warm-up hook (called at most once, see the module docstring)."""
 
-    __slots__ = ("until",)
+    __slots__ = ("until", "warm_up")
 
-    def __init__(self, max_wait: float | None) -> None:
+    def __init__(self, max_wait: float | None, warm_up: Callable[[], object] | None = None) -> None:
         self.until = math.inf if max_wait is None else time.monotonic() + max(0.0, max_wait)
+        self.warm_up = warm_up
 
     def left(self) -> float:
         return self.until - time.monotonic()
@@ -86,6 +115,22 @@ class Patience:
         if left <= 0:
             raise WaitTooLong(max(wait, 0.0))
         return min(wait, left)
+
+    def warm_in(self, wait: float) -> float | None:
+        """Seconds into a ``wait`` for room at which to call :meth:`warm` (None: not in this one)."""
+        if self.warm_up is None or wait < WARM_AFTER:
+            return None
+        return wait - WARM_LEAD
+
+    def warm(self) -> None:
+        """Call the warm-up hook, once; a failing hook must not fail the acquisition."""
+        hook, self.warm_up = self.warm_up, None
+        if hook is None:
+            return
+        try:
+            hook()
+        except Exception:  # a best-effort hint: the request itself will connect
+            _log.debug("the rate limiter's warm-up hook failed", exc_info=True)
 
 
 class Slot(Generic[T]):
@@ -124,17 +169,26 @@ class SlotHold(Generic[T]):
     generator-based manager costs several microseconds more on every one.
     """
 
-    __slots__ = ("_key", "_limiter", "_max_wait", "_slot")
+    __slots__ = ("_key", "_limiter", "_max_wait", "_slot", "_warm_up")
 
-    def __init__(self, limiter: Limiter[T], key_id: str, server: str, method: str, max_wait: float | None) -> None:
+    def __init__(
+        self,
+        limiter: Limiter[T],
+        key_id: str,
+        server: str,
+        method: str,
+        max_wait: float | None,
+        warm_up: Callable[[], object] | None = None,
+    ) -> None:
         self._limiter = limiter
         self._key = (key_id, server, method)
         self._max_wait = max_wait
+        self._warm_up = warm_up
         self._slot: Slot[T] | None = None
 
     async def __aenter__(self) -> Slot[T]:
         key_id, server, method = self._key
-        ticket = await self._limiter._acquire(key_id, server, method, Patience(self._max_wait))
+        ticket = await self._limiter._acquire(key_id, server, method, Patience(self._max_wait, self._warm_up))
         self._slot = Slot(self._limiter, ticket)
         return self._slot
 
@@ -166,15 +220,24 @@ class Limiter(ABC, Generic[T]):
         kwargs = {name.lower(): value for name, value in options.items() if name != "BACKEND"}
         return cls(**kwargs)
 
-    def slot(self, key_id: str, server: str, method: str, *, max_wait: float | None = None) -> SlotHold[T]:
+    def slot(
+        self,
+        key_id: str,
+        server: str,
+        method: str,
+        *,
+        max_wait: float | None = None,
+        warm_up: Callable[[], object] | None = None,
+    ) -> SlotHold[T]:
         """Wait until one request may go out in every app and method window, then hold it.
 
         ``async with limiter.slot(...) as slot``: ``key_id`` identifies the API key (a
         hash, never the key), ``server`` is the routing value and ``method`` the Riot
         operation id; ``max_wait`` bounds the wait (:class:`WaitTooLong` instead of
-        waiting longer).
+        waiting longer); ``warm_up`` is called once shortly before room comes after a long
+        wait (see the module docstring).
         """
-        return SlotHold(self, key_id, server, method, max_wait)
+        return SlotHold(self, key_id, server, method, max_wait, warm_up)
 
     async def aclose(self) -> None:
         """Release connections; the limiter stays usable (they reopen lazily)."""

@@ -66,10 +66,17 @@ class MemoryLimiter(Limiter[MemoryTicket]):
             patience.check(result.seconds)  # room is known to be further away than allowed
             if result.seconds > 0:
                 # Not a sleep each: the callers of a full window wake together at its close,
-                # in turns (see notify.py), from one timer.
+                # in turns (see notify.py), from one timer. A long wait first wakes for the
+                # caller's warm-up (base.WARM_LEAD before): any timer of the loop wakes every
+                # waiter, so whether that time has come is checked, not assumed.
+                warm_in = patience.warm_in(result.seconds)
+                wait = result.seconds if warm_in is None else warm_in
+                woke_for = time.monotonic() + wait
                 timer_generation = self._timer.generation
-                self._timer.notify_at(time.monotonic() + result.seconds)
-                await self._timer.wait(timer_generation, patience.bound(result.seconds + _LATE))
+                self._timer.notify_at(woke_for)
+                await self._timer.wait(timer_generation, patience.bound(wait + _LATE))
+                if warm_in is not None and time.monotonic() >= woke_for:
+                    patience.warm()
             else:
                 # An answer wakes us; so does the end of a lead's hold (engine.LEAD_HOLD).
                 await self._notifier.wait(generation, patience.bound(min(_SAFETY_POLL, held or _SAFETY_POLL)))

@@ -72,7 +72,12 @@ class _DropResetNoise(logging.Filter):
 _NOISE_FILTER = _DropResetNoise()
 
 
-def _uvicorn_config(app: Emulator, host: str, port: int, *, http: str = "auto") -> Any:
+KEEP_ALIVE = 5
+"""Seconds the emulator keeps an idle keep-alive connection open (uvicorn's default; Riot's
+edge also closes idle ones, after a time it does not publish)."""
+
+
+def _uvicorn_config(app: Emulator, host: str, port: int, *, http: str = "auto", keep_alive: int = KEEP_ALIVE) -> Any:
     import uvicorn  # an optional dependency: the "emulator" extra
 
     logging.getLogger("uvicorn.error").addFilter(_NOISE_FILTER)
@@ -84,6 +89,7 @@ def _uvicorn_config(app: Emulator, host: str, port: int, *, http: str = "auto") 
         lifespan="off",
         log_level="warning",
         access_log=False,
+        timeout_keep_alive=keep_alive,
         # A "timeout" fault holds its connection for up to timeout_cap: do not wait for it on exit.
         timeout_graceful_shutdown=1,
     )
@@ -96,6 +102,7 @@ def serve_emulator(
     port: int = 0,
     *,
     http: str = "auto",
+    keep_alive: int = KEEP_ALIVE,
     **options: Any,
 ) -> Iterator[RunningEmulator]:
     """Serve an ``Emulator`` in a background thread (``port=0``: a free port) until exit."""
@@ -104,7 +111,7 @@ def serve_emulator(
     emulator = Emulator(config, **options)
     # Let uvicorn bind (port 0 = a free port) and read the port back: handing it a pre-bound
     # socket loses TCP_NODELAY on accepted connections, which costs ~40 ms per request.
-    server = uvicorn.Server(_uvicorn_config(emulator, host, port, http=http))
+    server = uvicorn.Server(_uvicorn_config(emulator, host, port, http=http, keep_alive=keep_alive))
     thread = threading.Thread(target=server.run, name="pyot-emulator")
     thread.daemon = True
     thread.start()
@@ -121,11 +128,11 @@ def serve_emulator(
         thread.join(timeout=10)
 
 
-def serve(config: EmulatorConfig, host: str, port: int, *, http: str = "auto") -> None:
+def serve(config: EmulatorConfig, host: str, port: int, *, http: str = "auto", keep_alive: int = KEEP_ALIVE) -> None:
     """Serve in the foreground until interrupted (the command line and the management command)."""
     import uvicorn
 
-    uvicorn.Server(_uvicorn_config(Emulator(config), host, port, http=http)).run()
+    uvicorn.Server(_uvicorn_config(Emulator(config), host, port, http=http, keep_alive=keep_alive)).run()
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -148,6 +155,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "token (default: refuse them as Riot does)",
     )
     parser.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"))
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=KEEP_ALIVE,
+        help=f"seconds an idle keep-alive connection stays open (default {KEEP_ALIVE:g})",
+    )
 
 
 def config_from_arguments(options: dict[str, Any]) -> EmulatorConfig:
@@ -171,7 +184,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ImportError:
         parser.exit(2, 'The Riot API emulator needs uvicorn: pip install "pyot_django[emulator]"\n')
     print(f"Riot API emulator on http://{options['host']}:{options['port']}/{{server}}", flush=True)
-    serve(config_from_arguments(options), options["host"], options["port"], http=options["http"])
+    serve(
+        config_from_arguments(options),
+        options["host"],
+        options["port"],
+        http=options["http"],
+        keep_alive=options["keep_alive"],
+    )
 
 
 # -- separate process -------------------------------------------------------------------------

@@ -29,4 +29,4 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         self.stdout.write(f"Riot API emulator on http://{host}:{port}/{{server}} (Ctrl+C to stop)")
         self.stdout.flush()
-        serve(config, host, port, http=options["http"])
+        serve(config, host, port, http=options["http"], keep_alive=options["keep_alive"])

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ...exceptions import (
@@ -59,6 +59,8 @@ DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024
 """Bytes: room for the largest real payload (a match timeline is up to ~0.9 MB) many times over."""
 
 _RETRY_AFTER_STATUSES = (429, 503)
+_WARMING: set[asyncio.Task[bool]] = set()
+"""Connections opening ahead of their requests (``HttpClient._warm_up``)."""
 
 
 class HttpClient:
@@ -184,7 +186,11 @@ class HttpClient:
             return answer, self._retry_after(answer, call)
         waiting = time.perf_counter()
         try:
-            async with limiter.slot(self.key_id, call.server, call.method, max_wait=call.max_wait()) as slot:
+            # A sync caller's throwaway loop sends from the I/O loop's pools: nothing to warm here.
+            warm_up = None if call.session is not None or on_throwaway_loop() else self._warm_up(call.url)
+            async with limiter.slot(
+                self.key_id, call.server, call.method, max_wait=call.max_wait(), warm_up=warm_up
+            ) as slot:
                 _observe().limiter_waited(self.label, call.server, call.method, waiting)  # observe: hook (issue 13)
                 answer = await self._timed(call)
                 retry_after = self._retry_after(answer, call)
@@ -192,6 +198,16 @@ class HttpClient:
                 return answer, retry_after
         except _wait_too_long() as busy:  # raised before the slot was taken: nothing to give back
             raise _Deadline(busy.retry_after) from None
+
+    def _warm_up(self, url: str) -> Callable[[], None]:
+        """The limiter's warm-up hook for a request to ``url``: open its connection meanwhile."""
+
+        def start() -> None:
+            task = asyncio.get_running_loop().create_task(self.pools.warm(url, self.timeout))
+            _WARMING.add(task)  # a task nobody references may be collected before it runs
+            task.add_done_callback(_WARMING.discard)
+
+        return start
 
     async def _timed(self, call: Call) -> Answer:
         budget = call.budget(self.timeout)

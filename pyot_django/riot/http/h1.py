@@ -261,6 +261,21 @@ class OriginConnections:
             raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {exc}") from exc
         return connection
 
+    def is_open(self, url: str) -> bool:
+        """Whether a request to ``url`` would go out on a connection already open."""
+        connection = self._connections.get(self._target(url)[0])
+        return connection is not None and not connection.closed
+
+    async def open(self, url: str, timeout: float) -> None:  # noqa: ASYNC109 - the connect bound
+        """Connect to ``url``'s origin now, unless a connection is open or a request is on its way."""
+        if self._lock.locked():  # that request connects itself if it must
+            return
+        origin = self._target(url)[0]
+        async with self._lock:
+            connection = self._connections.get(origin)
+            if connection is None or connection.closed:
+                self._connections[origin] = await self._connect(origin, timeout)
+
     async def send(
         self,
         verb: str,

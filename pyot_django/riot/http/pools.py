@@ -16,6 +16,10 @@ few connections each ~1,000 req/s; one connection per pool was fastest of all in
 ``bench/riot_store.py``). So each loop keeps pools of one connection, hands out an
 idle one (the most recently used: its connection is warm), opens another while
 there are fewer than ``MAX_CLIENTS``, and past that queues on the least busy.
+
+:meth:`LoopClients.warm` opens a connection ahead of a request (the limiter's warm-up
+hook, shortly before a window opens): on the top idle shard that has none to the
+request's origin, which it then puts on top of the idle stack for the request to take.
 """
 
 from __future__ import annotations
@@ -100,6 +104,32 @@ class LoopClients:
             shards = self._shards.get(asyncio.get_running_loop())
             if shards is not None:
                 shards.idle.append(shard)
+
+    async def warm(self, url: str, timeout: float) -> bool:  # noqa: ASYNC109 - the connect bound
+        """Open a connection to ``url``'s origin on an idle shard that has none (True: one opened).
+
+        Nothing when every idle shard has one already (they are enough for the requests
+        about to go) or none is idle (the request opens its own shard). A failed connect
+        is not reported here: the request connects again and reports its own failure.
+        """
+        shards = self._shards.get(asyncio.get_running_loop())
+        if shards is None:
+            return False
+        idle = shards.idle
+        for index in range(len(idle) - 1, -1, -1):  # from the top: the warm ones first
+            if not idle[index].client.is_open(url):
+                break
+        else:
+            return False
+        shard = idle.pop(index)
+        shard.busy += 1
+        try:
+            await shard.client.open(url, timeout)
+        except Exception:  # best effort, see above
+            return False
+        finally:
+            self.release(shard)  # on top of the idle stack: the next request takes it
+        return True
 
     async def get(self) -> Any:
         """The pool the next request would use (released at once: for inspection and tests)."""

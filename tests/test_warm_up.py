@@ -1,0 +1,131 @@
+"""Warming up a connection while a request waits for the rate limiter (limiters.base: warm_up).
+
+A server closes idle keep-alive connections (the emulator after ``keep_alive`` seconds), so
+after a window's wait every request of the next burst would connect first. The limiter
+calls the caller's hook ``WARM_LEAD`` seconds before room, once, on waits of ``WARM_AFTER``
+seconds or more; the Riot client opens the request's connection there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from pyot_django.limiters import Limiter, MemoryLimiter, build_limiter
+from pyot_django.limiters.base import WARM_AFTER, WARM_LEAD, Patience
+from pyot_django.riot.http import HttpClient, Secret, h1
+from pyot_django.riot.retry import parse_error_handling
+from pyot_django.testing import EmulatorConfig, serve_emulator
+from tests.limiter_support import REDIS_DB_URL, drop_prefix, unique_prefix
+
+PATH = "/na1/lol/summoner/v4/summoners/by-puuid/w-{:_<76}"  # Riot's 78-char PUUID shape
+OPERATION = "summoner-v4.getByPUUID"
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_patience_warms_only_long_waits_once_and_survives_a_failing_hook() -> None:
+    calls: list[str] = []
+    patience = Patience(None, lambda: calls.append("warm"))
+    assert patience.warm_in(WARM_AFTER - 0.01) is None
+    assert patience.warm_in(3.0) == pytest.approx(3.0 - WARM_LEAD)
+    patience.warm()
+    patience.warm()
+    assert calls == ["warm"] and patience.warm_in(3.0) is None  # once per acquisition
+    assert Patience(None).warm_in(3.0) is None  # no hook, nothing to time
+
+    def broken() -> None:
+        raise RuntimeError("the hook's own bug")
+
+    Patience(None, broken).warm()  # logged, not raised: the acquisition goes on
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[Limiter[Any]]:
+    prefix = unique_prefix()
+    options: dict[str, Any] = {}
+    if request.param == "redis":
+        options = {"BACKEND": "pyot_django.limiters.RedisLimiter", "LOCATION": REDIS_DB_URL, "KEY_PREFIX": prefix}
+    made = build_limiter(options, setting_path="test")
+    yield made
+    await made.aclose()
+    drop_prefix(prefix)
+
+
+async def test_the_limiter_calls_the_hook_once_shortly_before_room_after_a_long_wait(limiter: Limiter[Any]) -> None:
+    warmed: list[float] = []
+    admitted: list[float] = []
+    with serve_emulator(EmulatorConfig().replace(app_limits="2:3", method_limits="100:10")) as emulator:
+        async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as client:
+            for index in range(3):  # the third waits for the 3 s window's close
+                hook = lambda: warmed.append(time.monotonic())  # noqa: E731
+                async with limiter.slot("k0ffee", "na1", OPERATION, warm_up=hook) as slot:
+                    admitted.append(time.monotonic())
+                    response = await client.get(PATH.format(index), headers={"X-Riot-Token": "RGAPI-test"})
+                    await slot.record(response.status_code, response.headers)
+                assert response.status_code == 200
+        stats = emulator.emulator.stats()
+    assert stats["rate_limited"]["application"] == 0
+    assert admitted[2] - admitted[1] > 2.0  # it really waited for the window
+    assert len(warmed) == 1, "the two that did not wait must not warm; the one that did, once"
+    assert WARM_LEAD - 0.15 <= admitted[2] - warmed[0] <= WARM_LEAD + 0.15
+
+
+async def test_the_client_opens_the_connection_before_room_when_the_server_closed_the_idle_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    connects: list[float] = []
+    original = h1.OriginConnections._connect
+
+    async def recorded(self: h1.OriginConnections, origin: Any, timeout: float) -> Any:  # noqa: ASYNC109
+        connects.append(time.monotonic())
+        return await original(self, origin, timeout)
+
+    monkeypatch.setattr(h1.OriginConnections, "_connect", recorded)
+    client = HttpClient(
+        strategies=parse_error_handling(None), secret=Secret("RGAPI-test"), limiter=MemoryLimiter(), timeout=5
+    )
+    # The emulator closes a connection idle for 1 s; the third request waits ~3 s for room.
+    config = EmulatorConfig().replace(app_limits="2:3", method_limits="100:10")
+    answered: list[float] = []
+    try:
+        with serve_emulator(config, keep_alive=1) as emulator:
+            for index in range(3):
+                url = emulator.url + PATH.format(index)
+                await client.request("GET", url, server="na1", method=OPERATION)
+                answered.append(time.monotonic())
+            stats = emulator.emulator.stats()
+    finally:
+        await client.aclose()
+    assert stats["rate_limited"]["application"] == 0
+    assert answered[2] - answered[1] > 2.0
+    assert len(connects) == 2, f"one connection for the first two, one warmed for the third: {connects}"
+    # Opened about WARM_LEAD before the third request went, not when it went.
+    assert answered[2] - connects[1] > WARM_LEAD - 0.2, (answered, connects)
+
+
+async def test_no_warm_up_while_the_idle_connection_is_still_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    connects: list[float] = []
+    original = h1.OriginConnections._connect
+
+    async def recorded(self: h1.OriginConnections, origin: Any, timeout: float) -> Any:  # noqa: ASYNC109
+        connects.append(time.monotonic())
+        return await original(self, origin, timeout)
+
+    monkeypatch.setattr(h1.OriginConnections, "_connect", recorded)
+    client = HttpClient(
+        strategies=parse_error_handling(None), secret=Secret("RGAPI-test"), limiter=MemoryLimiter(), timeout=5
+    )
+    config = EmulatorConfig().replace(app_limits="2:2", method_limits="100:10")
+    try:
+        with serve_emulator(config, keep_alive=30) as emulator:
+            for index in range(3):
+                await client.request("GET", emulator.url + PATH.format(index), server="na1", method=OPERATION)
+            await asyncio.sleep(0)
+    finally:
+        await client.aclose()
+    assert len(connects) == 1, "the kept-alive connection serves all three: warming must not open another"
