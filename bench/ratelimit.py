@@ -51,7 +51,9 @@ latency or for the emulator's own processing time: every client pays those in T.
 Over a WAN not even a perfect client reaches t_min: with ``C`` callers the last
 window's burst takes several round trips. For the WAN scenarios the summary adds the
 efficiency of an oracle (:func:`t_wan`: it knows every request's delays and wastes no
-time at any boundary), the ceiling any client has there.
+time at any boundary), the ceiling any client has there, and of a blind client
+(:func:`t_blind`: it learns each window from answers, as the limiter engine does, and
+costs no CPU), the ceiling of a client that cannot see the delays and never risks a 429.
 
 Targets: zero application/method 429s; efficiency >= 0.98 in ``dev`` and ``prod``,
 >= 0.95 in ``fleet``.
@@ -217,6 +219,100 @@ def t_wan(scenario: Scenario, runs: int = 21, seed: int = 10) -> float:
             heapq.heappush(callers, (answered + rng.uniform(low, high), caller))
         totals.append(last - first)
     return statistics.median(totals)
+
+
+def t_blind(scenario: Scenario, runs: int = 21, seed: int = 10) -> float:
+    """The median T of a blind client over ``scenario.wan``: the ceiling of a client that
+    cannot see the delays and never risks a 429 (so of ours), with zero CPU cost.
+
+    Same callers and draws as :func:`t_wan`, but it learns each window as the limiter
+    engine does (``pyot_django/limiters/engine.py``): a client window opens at its first
+    send and admits ``limit`` requests; it closes ``close_after`` its first answer, once
+    none of its requests is in flight; an answer after ``start + seconds`` that opened
+    Riot's window (count 1) pushes the close to ``close_after`` that answer (the spill
+    rule); the run's first request is a lone probe. What separates it from the oracle is
+    what each boundary costs such a client: the first answer's way back and the next
+    request's way out. T as in :func:`t_wan`; the assertion is the point: no 429.
+    """
+    from pyot_django.limiters.engine import close_after
+
+    assert scenario.wan is not None
+    low, high = scenario.wan
+    rng = random.Random(seed)
+    limits = parse_limits(scenario.app_limits) + parse_limits(scenario.method_limits)
+    totals = []
+    for _ in range(runs):
+        edge = [[-math.inf, 0] for _ in limits]  # Riot's fixed windows: end, count
+        ours = [_BlindWindow(limit, seconds) for limit, seconds in limits]
+        callers = scenario.processes * scenario.callers
+        events: list[tuple[float, int, int, tuple[Any, ...]]] = [(0.0, 0, c, ()) for c in range(callers)]
+        left, first, last = scenario.tokens, math.inf, 0.0
+        probing, probed, waiting = False, False, []
+        while events:
+            now, kind, caller, data = heapq.heappop(events)
+            if kind == 0:  # a caller asks to send
+                if not left:
+                    continue
+                if (probing and not probed) or any(w.full(now) for w in ours):
+                    waiting.append(caller)
+                    continue
+                probing = True
+                marks = tuple(w.admit(now) for w in ours)
+                left -= 1
+                heapq.heappush(events, (now + rng.uniform(low, high), 1, caller, marks))
+            elif kind == 1:  # it arrives at Riot's edge and is counted
+                counts = []
+                for window, (limit, seconds) in zip(edge, limits, strict=True):
+                    if now >= window[0]:
+                        window[0], window[1] = now + seconds, 0
+                    window[1] += 1
+                    assert window[1] <= limit, "the blind client earned a 429"
+                    counts.append(window[1])
+                heapq.heappush(events, (now + rng.uniform(low, high), 2, caller, (data, counts)))
+            else:  # its answer is back
+                first, last = min(first, now), max(last, now)
+                probed = True
+                marks, counts = data
+                for window, epoch, count in zip(ours, marks, counts, strict=True):
+                    window.answer(epoch, now, count, close_after)
+                full = [w.close for w in ours if w.open and w.count >= w.limit]
+                wake = max([now] + [close for close in full if close is not None])
+                heapq.heappush(events, (now, 0, caller, ()))
+                for other in waiting:
+                    heapq.heappush(events, (wake, 0, other, ()))
+                waiting = []
+        totals.append(last - first)
+    return statistics.median(totals)
+
+
+class _BlindWindow:
+    """One window as the limiter engine keeps it (the subset :func:`t_blind` needs)."""
+
+    def __init__(self, limit: int, seconds: float) -> None:
+        self.limit, self.seconds = limit, seconds
+        self.count, self.close, self.inflight, self.open, self.start, self.epoch = 0, None, 0, False, 0.0, 0
+
+    def full(self, now: float) -> bool:
+        if self.open and self.close is not None and now >= self.close and not self.inflight:
+            self.open = False
+        return self.open and self.count >= self.limit
+
+    def admit(self, now: float) -> int:
+        if not self.open:
+            self.count, self.close, self.inflight, self.open, self.start = 0, None, 0, True, now
+            self.epoch += 1
+        self.count += 1
+        self.inflight += 1
+        return self.epoch
+
+    def answer(self, epoch: int, now: float, count: int, close_after: Any) -> None:
+        if epoch != self.epoch or not self.open:
+            return
+        self.inflight -= 1
+        if self.close is None:
+            self.close = close_after(now, self.seconds)
+        elif now >= self.start + self.seconds and count == 1:  # it opened Riot's next window
+            self.close = max(self.close, close_after(now, self.seconds))
 
 
 def binding_window(requests: int, app_limits: str) -> tuple[int, float] | None:
@@ -595,6 +691,8 @@ def _summary(rows: list[Row]) -> str:
         if scenario.wan is not None:  # the ceiling any client has over this WAN (see t_wan)
             ceiling = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits) / t_wan(scenario)
             lines.append(f"| {name} | oracle (computed: knows every delay) | | | {ceiling:.3f} | | | |")
+            blind = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits) / t_blind(scenario)
+            lines.append(f"| {name} | blind client (computed: learns windows from answers) | | | {blind:.3f} | | | |")
     return "\n".join(lines)
 
 
