@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from asgiref.sync import async_to_sync
 
 from pyot_django.limiters import Limiter, MemoryLimiter, build_limiter
 from pyot_django.limiters.base import WARM_AFTER, WARM_LEAD, Patience
@@ -75,9 +76,8 @@ async def test_the_limiter_calls_the_hook_once_shortly_before_room_after_a_long_
     assert WARM_LEAD - 0.15 <= admitted[2] - warmed[0] <= WARM_LEAD + 0.15
 
 
-async def test_the_client_opens_the_connection_before_room_when_the_server_closed_the_idle_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _record_connects(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """When h1 connections are opened (the real connect still runs)."""
     connects: list[float] = []
     original = h1.OriginConnections._connect
 
@@ -86,14 +86,34 @@ async def test_the_client_opens_the_connection_before_room_when_the_server_close
         return await original(self, origin, timeout)
 
     monkeypatch.setattr(h1.OriginConnections, "_connect", recorded)
-    client = HttpClient(
+    return connects
+
+
+def _client() -> HttpClient:
+    return HttpClient(
         strategies=parse_error_handling(None), secret=Secret("RGAPI-test"), limiter=MemoryLimiter(), timeout=5
     )
-    # The emulator closes a connection idle for 1 s; the third request waits ~3 s for room.
-    config = EmulatorConfig().replace(app_limits="2:3", method_limits="100:10")
+
+
+# The emulator closes a connection idle for 1 s; the third request waits ~3 s for room.
+_SHORT_KEEP_ALIVE = EmulatorConfig().replace(app_limits="2:3", method_limits="100:10")
+
+
+def _assert_warmed(connects: list[float], answered: list[float]) -> None:
+    assert answered[2] - answered[1] > 2.0
+    assert len(connects) == 2, f"one connection for the first two, one warmed for the third: {connects}"
+    # Opened about WARM_LEAD before the third request went, not when it went.
+    assert answered[2] - connects[1] > WARM_LEAD - 0.2, (answered, connects)
+
+
+async def test_the_client_opens_the_connection_before_room_when_the_server_closed_the_idle_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    connects = _record_connects(monkeypatch)
+    client = _client()
     answered: list[float] = []
     try:
-        with serve_emulator(config, keep_alive=1) as emulator:
+        with serve_emulator(_SHORT_KEEP_ALIVE, keep_alive=1) as emulator:
             for index in range(3):
                 url = emulator.url + PATH.format(index)
                 await client.request("GET", url, server="na1", method=OPERATION)
@@ -102,24 +122,26 @@ async def test_the_client_opens_the_connection_before_room_when_the_server_close
     finally:
         await client.aclose()
     assert stats["rate_limited"]["application"] == 0
-    assert answered[2] - answered[1] > 2.0
-    assert len(connects) == 2, f"one connection for the first two, one warmed for the third: {connects}"
-    # Opened about WARM_LEAD before the third request went, not when it went.
-    assert answered[2] - connects[1] > WARM_LEAD - 0.2, (answered, connects)
+    _assert_warmed(connects, answered)
+
+
+def test_a_sync_callers_connection_is_warmed_in_the_pools_it_is_sent_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    # async_to_sync gives each call a loop of its own; the request goes out from the I/O loop's
+    # pools, so that is where the warm-up must open its connection.
+    connects = _record_connects(monkeypatch)
+    client = _client()
+    answered: list[float] = []
+    with serve_emulator(_SHORT_KEEP_ALIVE, keep_alive=1) as emulator:
+        for index in range(3):
+            url = emulator.url + PATH.format(index)
+            async_to_sync(client.request)("GET", url, server="na1", method=OPERATION)
+            answered.append(time.monotonic())
+    _assert_warmed(connects, answered)
 
 
 async def test_no_warm_up_while_the_idle_connection_is_still_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    connects: list[float] = []
-    original = h1.OriginConnections._connect
-
-    async def recorded(self: h1.OriginConnections, origin: Any, timeout: float) -> Any:  # noqa: ASYNC109
-        connects.append(time.monotonic())
-        return await original(self, origin, timeout)
-
-    monkeypatch.setattr(h1.OriginConnections, "_connect", recorded)
-    client = HttpClient(
-        strategies=parse_error_handling(None), secret=Secret("RGAPI-test"), limiter=MemoryLimiter(), timeout=5
-    )
+    connects = _record_connects(monkeypatch)
+    client = _client()
     config = EmulatorConfig().replace(app_limits="2:2", method_limits="100:10")
     try:
         with serve_emulator(config, keep_alive=30) as emulator:

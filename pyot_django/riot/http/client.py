@@ -21,6 +21,7 @@ third-party exception (whose frames hold the request headers).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -41,7 +42,7 @@ from ..deadline import Deadline, current_deadline, tightest
 from ..retry import TIMEOUT_STATUS, Strategy
 from .attempt import Call
 from .body import decode
-from .io_loop import on_throwaway_loop, relay
+from .io_loop import io_loop, on_throwaway_loop, relay
 from .pools import LoopClients
 from .retry_after import DEFAULT_MAX_RETRY_AFTER, RetryAfterCap
 from .transport import Answer, BodyTooLarge, TransportFailure, new_pool, send, send_with_session
@@ -59,7 +60,7 @@ DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024
 """Bytes: room for the largest real payload (a match timeline is up to ~0.9 MB) many times over."""
 
 _RETRY_AFTER_STATUSES = (429, 503)
-_WARMING: set[asyncio.Task[bool]] = set()
+_WARMING: set[asyncio.Task[bool] | concurrent.futures.Future[bool]] = set()
 """Connections opening ahead of their requests (``HttpClient._warm_up``)."""
 
 
@@ -186,8 +187,7 @@ class HttpClient:
             return answer, self._retry_after(answer, call)
         waiting = time.perf_counter()
         try:
-            # A sync caller's throwaway loop sends from the I/O loop's pools: nothing to warm here.
-            warm_up = None if call.session is not None or on_throwaway_loop() else self._warm_up(call.url)
+            warm_up = None if call.session is not None else self._warm_up(call.url)
             async with limiter.slot(
                 self.key_id, call.server, call.method, max_wait=call.max_wait(), warm_up=warm_up
             ) as slot:
@@ -200,10 +200,17 @@ class HttpClient:
             raise _Deadline(busy.retry_after) from None
 
     def _warm_up(self, url: str) -> Callable[[], None]:
-        """The limiter's warm-up hook for a request to ``url``: open its connection meanwhile."""
+        """The limiter's warm-up hook for a request to ``url``: open its connection meanwhile,
+        in the pools it will be sent from (a sync caller's: the I/O loop's, see ``_timed``)."""
 
         def start() -> None:
-            task = asyncio.get_running_loop().create_task(self.pools.warm(url, self.timeout))
+            warming = self.pools.warm(url, self.timeout)
+            if on_throwaway_loop():
+                relayed = asyncio.run_coroutine_threadsafe(warming, io_loop())
+                _WARMING.add(relayed)
+                relayed.add_done_callback(_WARMING.discard)
+                return
+            task = asyncio.get_running_loop().create_task(warming)
             _WARMING.add(task)  # a task nobody references may be collected before it runs
             task.add_done_callback(_WARMING.discard)
 
