@@ -639,8 +639,8 @@ def _format(rows: list[Row]) -> str:
             limited = "/".join(str(row.limited.get(t, 0)) for t in ("application", "method", "service"))
             errors = ", ".join(f"{k} x{v}" for k, v in row.errors.items())
             note = "; ".join(part for part in (row.note, f"client errors: {errors}" if errors else "") if part)
-            wall = f"{row.wall:.2f}" if row.wall is not None else "n/a"
-            eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
+            wall = f"{row.wall:.3f}" if row.wall is not None else "n/a"
+            eff = f"{row.efficiency:.4f}" if row.efficiency is not None else "n/a"
             cells = (
                 row.scenario,
                 row.client,
@@ -679,8 +679,8 @@ def _summary(rows: list[Row]) -> str:
             scenario,
             client,
             str(len(group)),
-            ", ".join(f"{e:.3f}" for e in effs) or "n/a",
-            f"{statistics.median(effs):.3f}" if effs else "",
+            ", ".join(f"{e:.4f}" for e in effs) or "n/a",
+            f"{statistics.median(effs):.4f}" if effs else "",
             ", ".join(f"{c:.0f}" for c in cpus) if SCENARIOS[scenario].measures_cpu else "",
             f"{statistics.median(cpus):.0f}" if cpus and SCENARIOS[scenario].measures_cpu else "",
             str(limited),
@@ -690,9 +690,9 @@ def _summary(rows: list[Row]) -> str:
         scenario = SCENARIOS[name]
         if scenario.wan is not None:  # the ceiling any client has over this WAN (see t_wan)
             ceiling = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits) / t_wan(scenario)
-            lines.append(f"| {name} | oracle (computed: knows every delay) | | | {ceiling:.3f} | | | |")
+            lines.append(f"| {name} | oracle (computed: knows every delay) | | | {ceiling:.4f} | | | |")
             blind = t_min(scenario.tokens, scenario.app_limits, scenario.method_limits) / t_blind(scenario)
-            lines.append(f"| {name} | blind client (computed: learns windows from answers) | | | {blind:.3f} | | | |")
+            lines.append(f"| {name} | blind client (computed: learns windows from answers) | | | {blind:.4f} | | | |")
     return "\n".join(lines)
 
 
@@ -760,11 +760,11 @@ def main() -> None:
                     if scenario.measures_cpu:
                         row.t_min = 0.0
                     rows.append(row)
-                    eff = f"{row.efficiency:.3f}" if row.efficiency is not None else "n/a"
+                    eff = f"{row.efficiency:.4f}" if row.efficiency is not None else "n/a"
                     cpu = f"{row.cpu_us_per_request:.0f}" if row.cpu_us_per_request is not None else "n/a"
                     print(
                         f"  {scenario.name:<8} {variant.label:<30} completed {row.done}, 429s {row.limited}, "
-                        f"T {row.wall or 0:.2f} s, t_min {row.t_min:g} s, efficiency {eff}, "
+                        f"T {row.wall or 0:.3f} s, t_min {row.t_min:g} s, efficiency {eff}, "
                         f"CPU {cpu} µs/request {row.note}",
                         flush=True,
                     )
