@@ -180,6 +180,13 @@ def t_min(requests: int, app_limits: str, method_limits: str) -> float:
     return now
 
 
+def _wan_draws(scenario: Scenario, seed: int) -> tuple[float, float, random.Random, list[tuple[int, float]]]:
+    """The WAN's delay bounds, a seeded source of draws, and every window of both scopes."""
+    assert scenario.wan is not None
+    low, high = scenario.wan
+    return low, high, random.Random(seed), parse_limits(scenario.app_limits) + parse_limits(scenario.method_limits)
+
+
 def t_wan(scenario: Scenario, runs: int = 21, seed: int = 10) -> float:
     """The median T of an oracle client over ``scenario.wan``: a ceiling, not a target.
 
@@ -193,10 +200,7 @@ def t_wan(scenario: Scenario, runs: int = 21, seed: int = 10) -> float:
     client can reach in that scenario; a client that does not know the delays also pays,
     at every boundary, the time until it can tell the window has closed.
     """
-    assert scenario.wan is not None
-    low, high = scenario.wan
-    rng = random.Random(seed)
-    limits = parse_limits(scenario.app_limits) + parse_limits(scenario.method_limits)
+    low, high, rng, limits = _wan_draws(scenario, seed)
     totals = []
     for _ in range(runs):
         windows = [[limit, seconds, -math.inf, 0] for limit, seconds in limits]
@@ -236,10 +240,7 @@ def t_blind(scenario: Scenario, runs: int = 21, seed: int = 10) -> float:
     """
     from pyot_django.limiters.engine import close_after
 
-    assert scenario.wan is not None
-    low, high = scenario.wan
-    rng = random.Random(seed)
-    limits = parse_limits(scenario.app_limits) + parse_limits(scenario.method_limits)
+    low, high, rng, limits = _wan_draws(scenario, seed)
     totals = []
     for _ in range(runs):
         edge = [[-math.inf, 0] for _ in limits]  # Riot's fixed windows: end, count

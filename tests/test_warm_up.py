@@ -3,26 +3,24 @@
 A server closes idle keep-alive connections (the emulator after ``keep_alive`` seconds), so
 after a window's wait every request of the next burst would connect first. The limiter
 calls the caller's hook ``WARM_LEAD`` seconds before room, once, on waits of ``WARM_AFTER``
-seconds or more; the Riot client opens the request's connection there.
+seconds or more; the Riot client opens the request's connection there. (The limiters' side,
+against the emulator with both limiters: ``tests/test_limiter_emulator.py``.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from asgiref.sync import async_to_sync
 
-from pyot_django.limiters import Limiter, MemoryLimiter, build_limiter
+from pyot_django.limiters import MemoryLimiter
 from pyot_django.limiters.base import WARM_AFTER, WARM_LEAD, Patience
 from pyot_django.riot.http import HttpClient, Secret, h1
 from pyot_django.riot.retry import parse_error_handling
 from pyot_django.testing import EmulatorConfig, serve_emulator
-from tests.limiter_support import REDIS_DB_URL, drop_prefix, unique_prefix
 
 PATH = "/na1/lol/summoner/v4/summoners/by-puuid/w-{:_<76}"  # Riot's 78-char PUUID shape
 OPERATION = "summoner-v4.getByPUUID"
@@ -43,37 +41,6 @@ def test_patience_warms_only_long_waits_once_and_survives_a_failing_hook() -> No
         raise RuntimeError("the hook's own bug")
 
     Patience(None, broken).warm()  # logged, not raised: the acquisition goes on
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[Limiter[Any]]:
-    prefix = unique_prefix()
-    options: dict[str, Any] = {}
-    if request.param == "redis":
-        options = {"BACKEND": "pyot_django.limiters.RedisLimiter", "LOCATION": REDIS_DB_URL, "KEY_PREFIX": prefix}
-    made = build_limiter(options, setting_path="test")
-    yield made
-    await made.aclose()
-    drop_prefix(prefix)
-
-
-async def test_the_limiter_calls_the_hook_once_shortly_before_room_after_a_long_wait(limiter: Limiter[Any]) -> None:
-    warmed: list[float] = []
-    admitted: list[float] = []
-    with serve_emulator(EmulatorConfig().replace(app_limits="2:3", method_limits="100:10")) as emulator:
-        async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as client:
-            for index in range(3):  # the third waits for the 3 s window's close
-                hook = lambda: warmed.append(time.monotonic())  # noqa: E731
-                async with limiter.slot("k0ffee", "na1", OPERATION, warm_up=hook) as slot:
-                    admitted.append(time.monotonic())
-                    response = await client.get(PATH.format(index), headers={"X-Riot-Token": "RGAPI-test"})
-                    await slot.record(response.status_code, response.headers)
-                assert response.status_code == 200
-        stats = emulator.emulator.stats()
-    assert stats["rate_limited"]["application"] == 0
-    assert admitted[2] - admitted[1] > 2.0  # it really waited for the window
-    assert len(warmed) == 1, "the two that did not wait must not warm; the one that did, once"
-    assert WARM_LEAD - 0.15 <= admitted[2] - warmed[0] <= WARM_LEAD + 0.15
 
 
 def _record_connects(monkeypatch: pytest.MonkeyPatch) -> list[float]:
