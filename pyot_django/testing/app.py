@@ -41,7 +41,7 @@ from urllib.parse import parse_qs
 import orjson
 
 from pyot_django.riot import ROUTING_VALUES, Endpoint
-from pyot_django.testing import playback
+from pyot_django.testing import heap, playback
 from pyot_django.testing.config import EmulatorConfig
 from pyot_django.testing.faults import PAYLOAD_FAULTS, Action, Faults
 from pyot_django.testing.ratelimits import RateLimiter
@@ -100,8 +100,10 @@ def _load_data() -> tuple[Callable[..., bytes], type[BaseException]]:
 class Emulator:
     """The ASGI app. Thread-safe control methods: tests call them from outside the server's loop."""
 
-    def __init__(self, config: EmulatorConfig | None = None, **options: Any) -> None:
+    def __init__(self, config: EmulatorConfig | None = None, *, settle_heap: bool = False, **options: Any) -> None:
+        """``settle_heap``: the emulator owns its process; settle the heap at each reset (heap.py)."""
         base = config or EmulatorConfig()
+        self._settle_heap = settle_heap
         self._initial = base.replace(**options) if options else base
         self._lock = threading.Lock()
         self.config = self._initial
@@ -128,6 +130,8 @@ class Emulator:
             self._limiter.reset()
             self._faults.reset()
             self._stats.reset(self.config.log_size)
+        if self._settle_heap:  # a run starts here: no full collection of old objects inside it
+            heap.settle()
 
     def script(self, operation: str, responses: Iterable[int | Mapping[str, Any]]) -> None:
         """Queue answers for the next requests of ``operation`` (or ``"*"``); see ``faults``."""

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from pyot_django.testing import heap
 from pyot_django.testing.app import Emulator
 from pyot_django.testing.config import EmulatorConfig
 from pyot_django.testing.static.urls import StaticURLs
@@ -132,7 +133,10 @@ def serve(config: EmulatorConfig, host: str, port: int, *, http: str = "auto", k
     """Serve in the foreground until interrupted (the command line and the management command)."""
     import uvicorn
 
-    uvicorn.Server(_uvicorn_config(Emulator(config), host, port, http=http, keep_alive=keep_alive)).run()
+    emulator = Emulator(config, settle_heap=True)  # this process serves nothing else (heap.py)
+    server = uvicorn.Server(_uvicorn_config(emulator, host, port, http=http, keep_alive=keep_alive))
+    heap.settle()
+    server.run()
 
 
 # -- command line ---------------------------------------------------------------------------
