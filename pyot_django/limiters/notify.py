@@ -40,6 +40,13 @@ def _wake_in_turns(loop: asyncio.AbstractEventLoop, futures: list[asyncio.Future
         loop.call_soon(_wake_in_turns, loop, futures[WAKE_TURN:])
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # notified from a thread without a loop (a sync caller's settle)
+        return None
+
+
 class Notifier:
     """Broadcast "something changed" to every waiting task, whatever its loop."""
 
@@ -47,7 +54,10 @@ class Notifier:
         self._lock = threading.Lock()
         self._generation = 0
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = set()
-        self._timers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, set[int]] = weakref.WeakKeyDictionary()
+        # Per loop: millisecond -> the latest deadline in it (its one timer waits for that).
+        self._timers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, float]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @property
     def generation(self) -> int:
@@ -61,35 +71,45 @@ class Notifier:
         by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
         for loop, future in waiters:
             by_loop.setdefault(loop, []).append(future)
+        running = _running_loop()
         for loop, futures in by_loop.items():
+            if loop is running:  # this thread's own loop: no self-pipe write to wake it
+                loop.call_soon(_wake_in_turns, loop, futures)
+                continue
             # A loop that has closed meanwhile has no one left to wake.
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_wake_in_turns, loop, futures)
 
     def notify_at(self, deadline: float) -> None:
         """Notify at ``deadline`` (``time.monotonic``) on the running loop: one timer per
-        loop and millisecond, however many waiters share the deadline."""
+        loop and millisecond, however many waiters share it; it fires at the latest
+        deadline of its millisecond (never before any of them, and not at the next tick)."""
         loop = asyncio.get_running_loop()
-        tick = int(deadline * 1000) + 1  # the next millisecond: never before the deadline
+        tick = int(deadline * 1000)
         with self._lock:
             timers = self._timers.get(loop)
             if timers is None:
-                timers = self._timers[loop] = set()
-            if tick in timers:
+                timers = self._timers[loop] = {}
+            due = timers.get(tick)
+            if due is not None:
+                timers[tick] = max(due, deadline)
                 return
-            timers.add(tick)
-        self._arm(loop, timers, tick)
+            timers[tick] = deadline
+        self._arm(loop, timers, tick, deadline - time.monotonic())
 
-    def _arm(self, loop: asyncio.AbstractEventLoop, timers: set[int], tick: int) -> None:
-        # In legs, so the kernel's timer slack on a long wait does not make it late (sleep.py).
-        loop.call_later(first_leg(tick / 1000 - time.monotonic()), self._fire, loop, timers, tick)
+    def _arm(self, loop: asyncio.AbstractEventLoop, timers: dict[int, float], tick: int, left: float) -> None:
+        # In legs, so neither the kernel's timer slack on a long wait nor the loop's
+        # millisecond resolution makes it late (sleep.py).
+        loop.call_later(first_leg(left), self._fire, loop, timers, tick)
 
-    def _fire(self, loop: asyncio.AbstractEventLoop, timers: set[int], tick: int) -> None:
-        if time.monotonic() < tick / 1000:
-            self._arm(loop, timers, tick)
-            return
+    def _fire(self, loop: asyncio.AbstractEventLoop, timers: dict[int, float], tick: int) -> None:
         with self._lock:
-            timers.discard(tick)
+            left = timers[tick] - time.monotonic()
+            if left <= 0:
+                del timers[tick]
+        if left > 0:
+            self._arm(loop, timers, tick, left)
+            return
         self.notify()
 
     async def wait(self, generation: int, at_most: float) -> None:

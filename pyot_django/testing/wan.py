@@ -5,14 +5,17 @@ emulator counts it against the rate limits (the way out), and its answer waits
 another uniform draw before the emulator records and sends it (the way back), so
 ``last_success_at`` in the stats is when the client would see the last answer.
 Draws come from their own ``random.Random(seed)``, so enabling the WAN does not
-change which requests the seeded random faults hit.
+change which requests the seeded random faults hit. A delay is waited to the
+deadline, not as a plain ``asyncio.sleep``, which the loop's millisecond resolution
+makes 0.5 ms longer in the median (``limiters/sleep.py``): the WAN is the draw.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
+import time
 
+from pyot_django.limiters.sleep import sleep_until
 from pyot_django.testing.config import EmulatorConfig
 
 __all__ = ["Wan", "wan_for"]
@@ -28,10 +31,10 @@ class Wan:
         self._random = random.Random(seed)
 
     async def way_out(self) -> None:
-        await asyncio.sleep(self._random.uniform(self._low, self._high))
+        await sleep_until(time.monotonic() + self._random.uniform(self._low, self._high))
 
     async def way_back(self) -> None:
-        await asyncio.sleep(self._random.uniform(self._low, self._high))
+        await sleep_until(time.monotonic() + self._random.uniform(self._low, self._high))
 
 
 def wan_for(config: EmulatorConfig) -> Wan | None:
