@@ -55,6 +55,14 @@ time at any boundary), the ceiling any client has there, and of a blind client
 (:func:`t_blind`: it learns each window from answers, as the limiter engine does, and
 costs no CPU), the ceiling of a client that cannot see the delays and never risks a 429.
 
+The emulator stands in for Riot's edge, which never shares the client's CPU; on one
+machine the scheduler would often run both on one core (a loopback write wakes the
+reader where the writer runs) and the client's burst at a window's boundary would wait
+behind the emulator's work (measured 2026-12-04 on 2 vCPUs: 9 of 24 ms of a burst spent
+runnable, not running). So on Linux with two CPUs or more, the emulator runs on the
+last CPU and every client process on the others (:func:`place`), the same for every
+client; the header line says which.
+
 Targets: zero application/method 429s; efficiency >= 0.98 in ``dev`` and ``prod``,
 >= 0.95 in ``fleet``.
 
@@ -153,6 +161,25 @@ class Variant:
     label: str
     driver_client: str  # --client of the driver
     venv: str | None  # None: the project's own interpreter
+
+
+# -- CPU placement ----------------------------------------------------------------------------
+
+
+def cpu_split() -> tuple[set[int], set[int]] | None:
+    """(the emulator's CPUs, the clients' CPUs), or None where they cannot be kept apart."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    return {cpus[-1]}, set(cpus[:-1])
+
+
+def place(pid: int, cpus: set[int] | None) -> None:
+    """Keep process ``pid`` on ``cpus`` (no-op for None: see :func:`cpu_split`)."""
+    if cpus is not None:
+        os.sched_setaffinity(pid, cpus)
 
 
 # -- t_min ------------------------------------------------------------------------------------
@@ -475,7 +502,7 @@ def _pulsefire_proxy(python: str) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.05)
 
 
-def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row:
+def run(emulator: Any, scenario: Scenario, variant: Variant, python: str, client_cpus: set[int] | None) -> Row:
     tag = "pb" + secrets.token_hex(3)  # 8 characters: Pyot's Redis keys are the key's last 8
     key = f"RGAPI-bench-not-a-real-key-{tag}"
     redis_prefix = f"{REDIS_PREFIX}:{tag}"
@@ -504,6 +531,7 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
     try:
         if variant.driver_client == "pulsefire" and scenario.processes > 1:
             proxy, proxy_url = _pulsefire_proxy(python)
+            place(proxy.pid, client_cpus)  # part of that client
         for index in range(scenario.processes):
             count = share + (index < extra)
             command = [
@@ -535,6 +563,8 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str) -> Row
             processes.append(
                 subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
             )
+        for process in processes:
+            place(process.pid, client_cpus)
         for process in processes:  # setup done in every process before anyone sends
             assert process.stdout is not None
             line = process.stdout.readline().strip()
@@ -739,7 +769,15 @@ def main() -> None:
         flush=True,
     )
     rows: list[Row] = []
+    split = cpu_split()
+    print(
+        f"# CPUs: emulator on {sorted(split[0])}, clients on {sorted(split[1])}"
+        if split
+        else "# CPUs: emulator and clients share every CPU (no affinity on this system)",
+        flush=True,
+    )
     with serve_emulator_process() as emu:  # limits are set per run
+        place(emu.process.pid, split[0] if split else None)
         for round_index in range(args.repeat):
             for scenario in scenarios:
                 variants = _variants(scenario, clients)
@@ -757,7 +795,7 @@ def main() -> None:
                         note = f"n/a: {problem}"
                         rows.append(Row(scenario.name, variant.label, shape, expected, scenario.tokens, note=note))
                         continue
-                    row = run(emu, scenario, variant, python)
+                    row = run(emu, scenario, variant, python, split[1] if split else None)
                     if scenario.measures_cpu:
                         row.t_min = 0.0
                     rows.append(row)
