@@ -560,11 +560,9 @@ def run(emulator: Any, scenario: Scenario, variant: Variant, python: str, client
                 *_redis_host_args(),
             ]
             start += count
-            processes.append(
-                subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-            )
-        for process in processes:
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
             place(process.pid, client_cpus)
+            processes.append(process)
         for process in processes:  # setup done in every process before anyone sends
             assert process.stdout is not None
             line = process.stdout.readline().strip()

@@ -68,6 +68,8 @@ class Notifier:
         with self._lock:
             self._generation += 1
             waiters, self._waiters = self._waiters, set()
+        if not waiters:  # every answer notifies; most find no one waiting
+            return
         by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
         for loop, future in waiters:
             by_loop.setdefault(loop, []).append(future)

@@ -31,9 +31,12 @@ class Wan:
         self._random = random.Random(seed)
 
     async def way_out(self) -> None:
-        await sleep_until(time.monotonic() + self._random.uniform(self._low, self._high))
+        await self._leg()
 
     async def way_back(self) -> None:
+        await self._leg()
+
+    async def _leg(self) -> None:
         await sleep_until(time.monotonic() + self._random.uniform(self._low, self._high))
 
 
