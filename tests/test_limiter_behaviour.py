@@ -165,13 +165,16 @@ async def test_429_pauses_the_named_scope(make_limiter: Factory, limit_type: str
     if retry_after:
         extra["Retry-After"] = retry_after
     async with limiter.slot(KEY, "na1", "a") as slot:
+        paused_at = time.monotonic()  # the pause counts from the 429's record, just after this
         await slot.record(429, {**ok, **extra})
 
     async def waited(method: str) -> float:
-        started = time.monotonic()
+        # From the 429, not from this call: the backoff's 1 s ends exactly 1 s after the
+        # record (the limiter's waits are exact), a few µs before 1 s after this call.
         async with limiter.slot(KEY, "na1", method) as slot:
+            admitted = time.monotonic()
             await slot.record(200, ok)
-        return time.monotonic() - started
+        return admitted - paused_at
 
     same, other = await asyncio.gather(waited("a"), waited("b"))
     assert same >= 1.0  # Retry-After 1 s (+margin), or the first backoff step of 1 s
