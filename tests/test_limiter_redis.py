@@ -71,6 +71,32 @@ def test_a_fresh_event_loop_per_call(prefix: str) -> None:
     assert len(limiter._clients) <= 1  # pools of dead loops are not kept
 
 
+def test_sync_callers_of_many_threads_share_the_io_loops_calls(prefix: str) -> None:
+    """A sync lookup's throwaway loop queues its acquisition on the process's I/O loop
+    (io_loop.relay), so concurrent sync callers share script calls too; the window still
+    holds what it holds, no more."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    limiter = RedisLimiter(location=REDIS_DB_URL, key_prefix=prefix)
+    riot = FixedWindowRiot(app="20:1", method="1000:10")
+    assert async_to_sync(call)(limiter, riot) == 200  # the probe: limits learned
+    time.sleep(1.1)
+    calls: list[int] = []
+    send = limiter._acquires._send
+
+    async def counting(keys: tuple[str, str], n: int) -> list[tuple[str, str, str]]:
+        calls.append(n)
+        return await send(keys, n)
+
+    limiter._acquires._send = counting
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(lambda _: async_to_sync(call)(limiter, riot, latency=0.01), range(32)))
+    assert statuses == [200] * 32
+    assert riot.rejected == {}
+    assert max(fixed_window_peaks(riot.admitted, 1.0)) <= 20
+    assert max(calls) > 1, calls  # threads' callers went out together
+
+
 async def test_unreachable_redis_falls_back_and_logs_once(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="pyot_django.limiters")
     limiter = RedisLimiter(location="redis://:secret@127.0.0.1:1/0", fallback_share=0.5)
@@ -193,9 +219,79 @@ async def test_answers_that_arrive_together_are_recorded_in_fewer_calls_and_none
     assert statuses == [200] * 40
     assert sum(sent) == 40  # every answer, once
     assert len(sent) < 40  # in fewer calls than one each
+    await _next_window_comes_on_time(limiter, riot)  # not STALE: an answer lost in flight
+
+
+async def test_callers_that_ask_together_share_script_calls_and_never_overshoot(prefix: str) -> None:
+    """RedisLimiter admits the callers queued while an acquire call is in flight in one call
+    (limiters/acquire_batch.py), by the same rules as one call each: never more than a window
+    holds, and the callers beyond it wait for the next window."""
+    limiter = RedisLimiter(location=REDIS_DB_URL, key_prefix=prefix)
+    riot = FixedWindowRiot(app="40:1", method="1000:10")
+    assert await call(limiter, riot) == 200  # the probe: limits learned
+    await asyncio.sleep(1.1)
+    calls: list[tuple[int, int]] = []  # (callers, admitted) per acquire call; the calls are real
+    send = limiter._acquires._send
+
+    async def counting(keys: tuple[str, str], n: int) -> list[tuple[str, str, str]]:
+        answers = await send(keys, n)
+        assert len(answers) == n
+        calls.append((n, sum(answer[0] == "A" for answer in answers)))
+        return answers
+
+    limiter._acquires._send = counting
+    statuses = await asyncio.gather(*(call(limiter, riot, latency=0.0) for _ in range(60)))
+    assert statuses == [200] * 60
+    assert riot.rejected == {}  # 40 in the first window, 20 in the next: no 429
+    assert sum(admitted for _, admitted in calls) == 60  # every caller admitted once, none extra
+    assert max(n for n, _ in calls) > 1  # callers shared calls
+    assert len(calls) < 30, calls  # instead of at least one call each
+    assert max(fixed_window_peaks(riot.admitted, 1.0)) <= 40
+    await limiter.aclose()
+
+
+async def test_a_caller_cancelled_while_its_batch_is_in_flight_hands_its_admission_back(prefix: str) -> None:
+    """The admissions of a batch go to its callers still waiting; one whose caller was cancelled
+    meanwhile is handed back as sent and never answered. Kept, it would hold the window "in
+    flight": it would then close only ``engine.STALE`` seconds later instead of one window after
+    its first answer."""
+    limiter = RedisLimiter(location=REDIS_DB_URL, key_prefix=prefix)
+    riot = FixedWindowRiot(app="10:1", method="1000:10")
+    assert await call(limiter, riot) == 200  # the probe: limits learned
+    await asyncio.sleep(1.1)
+    assert await call(limiter, riot) == 200  # opens the window; its lead is answered
+    in_flight = asyncio.Event()
+    send = limiter._acquires._send
+    batches: list[int] = []
+
+    async def slow(keys: tuple[str, str], n: int) -> list[tuple[str, str, str]]:
+        if n > 1:
+            batches.append(n)
+            in_flight.set()
+        await asyncio.sleep(0.05)  # the call is real; it only takes longer to go out
+        return await send(keys, n)
+
+    limiter._acquires._send = slow
+    tasks = [asyncio.ensure_future(call(limiter, riot, latency=0.0)) for _ in range(8)]
+    async with asyncio.timeout(5):
+        await in_flight.wait()  # all 8 queued before the first call went: one call for them all
+    for task in tasks[1:8:2]:
+        task.cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert batches == [8]
+    assert [r for r in results if not isinstance(r, BaseException)] == [200] * 4
+    assert sum(isinstance(r, asyncio.CancelledError) for r in results) == 4
+    limiter._acquires._send = send
+    assert await call(limiter, riot) == 200  # the limiter's 10th of this window (4 handed back unsent)
+    await _next_window_comes_on_time(limiter, riot)  # not STALE: an admission kept in flight
+
+
+async def _next_window_comes_on_time(limiter: RedisLimiter, riot: FixedWindowRiot) -> None:
+    """With a 1 s window full, the next request waits about one window: an epoch the limiter
+    believes still in flight would close only ``engine.STALE`` (5 s) after its last send."""
     started = time.monotonic()
-    assert await call(limiter, riot) == 200  # the window is full: room when it closes
+    assert await call(limiter, riot) == 200  # room when the window closes
     waited = time.monotonic() - started
-    assert 0.5 < waited < 2.0, waited  # about one window, not STALE (an answer lost in flight)
+    assert 0.5 < waited < 2.0, waited
     assert riot.rejected == {}
     await limiter.aclose()

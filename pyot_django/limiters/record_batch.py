@@ -14,56 +14,34 @@ batch goes out anyway (the old code shielded each call for the same reason).
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
+
+from .group_commit import GroupCommit, Keys, Queue
 
 __all__ = ["MAX_BATCH", "RecordBatches"]
 
 MAX_BATCH = 64
 """Answers per script call at most (a call's arguments stay small)."""
 
-Keys = tuple[str, str]
 Send = Callable[[Keys, list[str]], Awaitable[None]]
+_Item = tuple[Sequence[str], "asyncio.Future[None]"]
 
 
-class _Queue:
-    __slots__ = ("flushing", "items")
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Sequence[str], asyncio.Future[None]]] = []
-        self.flushing = False
-
-
-class RecordBatches:
+class RecordBatches(GroupCommit[_Item]):
     """Per event loop and scope pair, the answers waiting for the next script call."""
 
     def __init__(self, send: Send, done: Callable[[], None]) -> None:
+        super().__init__()
         self._send = send  # one call for a batch: (keys, the batch's arguments one after another)
         self._done = done  # after each batch: wake this process's waiters
-        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Keys, _Queue]] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def record(self, keys: Keys, args: Sequence[str]) -> None:
         """Queue one answer's arguments; return once a call carrying them has ended."""
-        loop = asyncio.get_running_loop()
-        queues = self._queues.get(loop)
-        if queues is None:
-            queues = self._queues[loop] = {}
-        queue = queues.get(keys)
-        if queue is None:
-            queue = queues[keys] = _Queue()
-        future: asyncio.Future[None] = loop.create_future()
-        queue.items.append((args, future))
-        if not queue.flushing:
-            queue.flushing = True
-            task = loop.create_task(self._flush(keys, queue))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._enqueue(keys, (args, future))
         await asyncio.shield(future)
 
-    async def _flush(self, keys: Keys, queue: _Queue) -> None:
+    async def _flush(self, keys: Keys, queue: Queue[_Item]) -> None:
         try:
             while queue.items:
                 batch, queue.items = queue.items[:MAX_BATCH], queue.items[MAX_BATCH:]

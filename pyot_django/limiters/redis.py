@@ -1,7 +1,9 @@
 """``RedisLimiter``: one budget shared by every process and machine using the same Redis.
 
 Each acquisition is one atomic Lua script (:mod:`.script`) that checks and takes
-from every app and method window together, timed by Redis's own clock. Keys look
+from every app and method window together, timed by Redis's own clock; the callers
+of one process that ask while such a call is in flight share the next one
+(:mod:`.acquire_batch`), as the answers do (:mod:`.record_batch`). Keys look
 like ``pyot:rl:{<key hash>:<server>}:<method>``: the hash tag keeps both scopes of
 a request in one cluster slot, and the key itself never appears.
 
@@ -40,6 +42,7 @@ from redis.exceptions import RedisError
 
 from ..riot.http.io_loop import on_throwaway_loop, relay
 from . import script
+from .acquire_batch import AcquireBatches, Answer
 from .base import Limiter, Patience, WaitTooLong
 from .headers import Feedback
 from .memory import MemoryLimiter, MemoryTicket
@@ -134,6 +137,7 @@ class RedisLimiter(Limiter[RedisTicket]):
         self._notifier = Notifier()  # an answer was recorded by this process
         self._orphans: set[asyncio.Task[Any]] = set()
         self._records = RecordBatches(self._send_records, self._notifier.notify)
+        self._acquires = AcquireBatches(self._send_acquire, self._release)
         self._away_keys: set[tuple[str, str]] = set()  # scopes limited in process during an outage
 
     # -- connection handling ---------------------------------------------------------------
@@ -251,7 +255,7 @@ class RedisLimiter(Limiter[RedisTicket]):
             except _UNAVAILABLE as exc:
                 self._mark_down(exc)
                 continue
-            kind, value, extra = (part.decode() if isinstance(part, bytes) else part for part in answer)
+            kind, value, extra = answer
             if kind == "A":
                 return RedisTicket(keys, value, extra)
             seconds = float(value)
@@ -259,7 +263,8 @@ class RedisLimiter(Limiter[RedisTicket]):
             if seconds > 0:
                 # A plain sleep each, not MemoryLimiter's shared timer and turns: in the fleet
                 # bench (4 x 50 callers) the turns cost 0.01-0.02 of efficiency (0.96-0.97
-                # against 0.985), each woken caller's acquisition being a script call anyway.
+                # against 0.985, measured when each acquisition was a script call of its own);
+                # callers that wake together now share their next call (acquire_batch.py).
                 room = time.monotonic() + seconds
                 warm_in = patience.warm_in(seconds)
                 if warm_in is not None:  # the caller's warm-up, base.WARM_LEAD before room
@@ -290,22 +295,28 @@ class RedisLimiter(Limiter[RedisTicket]):
         finally:
             patience.warm_up = inner.warm_up  # called in there: not again out here
 
-    async def _run_acquire(self, keys: tuple[str, str]) -> list[Any]:
-        spread = "1" if self.pacing == "spread" else "0"
-        task = asyncio.ensure_future(self._run(keys, ["acquire", spread]))
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            # The script may already have admitted us: give the slot back when it returns.
-            task.add_done_callback(lambda done: self._release_orphan(keys, done))
-            raise
+    async def _run_acquire(self, keys: tuple[str, str]) -> Answer:
+        """This caller's answer, from a script call shared with the callers queued meanwhile
+        (acquire_batch.py). A sync lookup's throwaway loop queues on the process's I/O loop,
+        so the sync callers of every thread share their calls too."""
+        if on_throwaway_loop():
+            return await relay(self._acquires.acquire(keys))
+        return await self._acquires.acquire(keys)
 
-    def _release_orphan(self, keys: tuple[str, str], done: asyncio.Future[Any]) -> None:
-        if done.cancelled() or done.exception() is not None:
-            return
-        answer = [part.decode() if isinstance(part, bytes) else part for part in done.result()]
-        if answer[0] != "A":
-            return
+    async def _send_acquire(self, keys: tuple[str, str], n: int) -> list[Answer]:
+        """One ``acquire`` script call for ``n`` callers: their answers, admissions first."""
+        spread = "1" if self.pacing == "spread" else "0"
+        reply = await self._run_here(keys, ["acquire", spread] if n == 1 else ["acquire", spread, str(n)])
+        parts = [part.decode() if isinstance(part, bytes) else part for part in reply]
+        if parts[0] != "A":
+            return [("W", parts[1], parts[2])] * n
+        if n == 1:
+            return [("A", parts[1], parts[2])]
+        sent, count, seconds, flag = parts[1], int(parts[2]), parts[3], parts[4]
+        return [("A", sent, marks) for marks in parts[5 : 5 + count]] + [("W", seconds, flag)] * (n - count)
+
+    def _release(self, keys: tuple[str, str], answer: Answer) -> None:
+        """Hand back an admission whose caller was cancelled meanwhile: sent, never answered."""
         orphan = asyncio.ensure_future(self._settle(RedisTicket(keys, answer[1], answer[2]), Feedback()))
         self._orphans.add(orphan)
         orphan.add_done_callback(self._orphans.discard)

@@ -20,11 +20,16 @@ This mirrors pyot_django/limiters/engine.py rule for rule; read its docstring fi
 KEYS[1]  app scope     pyot:rl:{<key hash>:<server>}
 KEYS[2]  method scope  pyot:rl:{<key hash>:<server>}:<method>
 
-ARGV[1] = "acquire", ARGV[2] = "1" for spread pacing
+ARGV[1] = "acquire", ARGV[2] = "1" for spread pacing[, ARGV[3] = n (default 1)]
   -> {"A", sent, marks}   admitted at Redis time `sent` (string, µs); `marks` is
                           opaque JSON to hand back to "record" unchanged
   -> {"W", seconds, "0"}  wait that long, then try again
   -> {"W", seconds, "1"}  an answer is awaited: `seconds` is a lower bound
+  with n > 1 (the callers one process has queued meanwhile), up to n admissions in
+  turn, each by the same rules as n calls in a row, and one write of the state:
+  -> {"A", sent, count, seconds, flag, marks_1 .. marks_count}: the first `count`
+     callers are admitted; the rest (if any) got {"W", seconds, flag}
+  -> {"W", seconds, flag} as above when none is admitted
 ARGV[1] = "record", ARGV[2] = share, ARGV[3] = sent, ARGV[4] = marks,
 ARGV[5] = feedback JSON (Feedback.as_json; "s" = 0 means no answer) -> "OK";
   more (sent, marks, feedback) triples may follow: the answers of one process's
@@ -82,7 +87,8 @@ local function count_for(h, seconds)
   return nil
 end
 
-local function acquire(scopes, spread)
+-- One admission by the window rules (the state changes in memory only), or the wait.
+local function admit(scopes, spread)
   local wait, on_answer = 0, false
   for _, s in ipairs(scopes) do
     if now < s.pause then
@@ -138,9 +144,32 @@ local function acquire(scopes, spread)
       s.last_send = now
       marks[i] = taken
     end
-    save(KEYS[i], s)
   end
   return {'A', string.format('%.6f', now), cjson.encode(marks)}
+end
+
+local function acquire(scopes, spread, n)
+  local first = admit(scopes, spread)
+  if first[1] == 'W' then return first end
+  if n <= 1 then
+    save(KEYS[1], scopes[1])
+    save(KEYS[2], scopes[2])
+    return first
+  end
+  local answer, stop = {'A', first[2], 1, '0', '0', first[3]}, nil
+  while answer[3] < n do
+    local next = admit(scopes, spread)
+    if next[1] == 'W' then
+      stop = next
+      break
+    end
+    answer[3] = answer[3] + 1
+    answer[#answer + 1] = next[3]
+  end
+  if stop then answer[4], answer[5] = stop[2], stop[3] end
+  save(KEYS[1], scopes[1])
+  save(KEYS[2], scopes[2])
+  return answer
 end
 
 local function settle(s, mark, h, answered)
@@ -244,7 +273,7 @@ if ARGV[1] == 'forget' then
   return 'OK'
 end
 if ARGV[1] == 'acquire' then
-  return acquire(scopes, ARGV[2] == '1')
+  return acquire(scopes, ARGV[2] == '1', tonumber(ARGV[3] or '1'))
 end
 local share = tonumber(ARGV[2])
 for i = 3, #ARGV - 2, 3 do
