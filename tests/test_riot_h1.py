@@ -271,3 +271,32 @@ async def test_the_request_target_is_the_urls_path_and_query_whatever_the_origin
     assert hosts[b"/g"] == b"Host: localhost:" + port
     assert hosts[b"/d?q"] == b"Host: 127.0.0.1:" + other_base.rsplit(":", 1)[1].encode()
     assert len(other_connections) == 1 and len(connections) == 2  # one per origin, kept alive
+
+
+async def test_plain_http_origins_never_build_the_tls_context():
+    """Building an SSL context loads the CA bundle (over 100 ms of CPU on a slow vCPU, on the
+    event loop): the pools' first request to a plain-http origin (the emulator) must not pay it."""
+    built: list[int] = []
+
+    def context():
+        built.append(1)
+        return ssl_context()
+
+    async def handler(reader, writer):
+        await _read_request(reader)
+        writer.write(_answer(b"{}"))
+        await writer.drain()
+
+    server, url, _ = await _serve(handler)
+    client = h1.OriginConnections(context)
+    try:
+        status, _, _ = await client.send("GET", f"{url}/x", None, None, 5, LIMIT)
+        assert status == 200
+        assert built == []
+        # No TLS there: the handshake never ends (or fails), but only after the context was built.
+        with pytest.raises((*TIMEOUT_ERRORS, *TRANSPORT_ERRORS)):
+            await client.send("GET", url.replace("http://", "https://") + "/x", None, None, 0.3, LIMIT)
+        assert built == [1]
+    finally:
+        await client.aclose()
+        server.close()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 from typing import cast
 from urllib.parse import urlsplit
 
@@ -206,7 +207,9 @@ class _Connection(asyncio.Protocol):
 class OriginConnections:
     """At most one connection per origin; what the store's ``LoopClients`` shards hold."""
 
-    def __init__(self, ssl_context: ssl.SSLContext) -> None:
+    def __init__(self, ssl_context: ssl.SSLContext | Callable[[], ssl.SSLContext]) -> None:
+        # A callable is called at the first https connection: building a context loads the CA
+        # bundle (~20 ms of CPU, over 100 ms on a slow vCPU), which plain-http origins never need.
         self._ssl = ssl_context
         self._connections: dict[_Origin, _Connection] = {}
         self._origins: dict[str, _Origin] = {}  # "scheme://authority" -> origin (see _target)
@@ -243,6 +246,12 @@ class OriginConnections:
                 self._origins[prefix] = origin
         return origin, target.encode("latin-1")
 
+    def _tls(self) -> ssl.SSLContext:
+        context = self._ssl
+        if not isinstance(context, ssl.SSLContext):
+            context = self._ssl = context()
+        return context
+
     async def _connect(self, origin: _Origin, timeout: float) -> _Connection:  # noqa: ASYNC109
         scheme, host, port = origin
         loop = asyncio.get_running_loop()
@@ -252,7 +261,7 @@ class OriginConnections:
                     _Connection,
                     host,
                     port,
-                    ssl=self._ssl if scheme == "https" else None,
+                    ssl=self._tls() if scheme == "https" else None,
                     server_hostname=host if scheme == "https" else None,
                 )
         except TimeoutError as exc:

@@ -91,7 +91,8 @@ def ssl_context() -> ssl.SSLContext:
 
 def new_pool() -> OriginConnections:
     # One keep-alive connection per origin: LoopClients spreads requests over many of these.
-    return OriginConnections(ssl_context())
+    # The context is built at the first https connection, not for plain-http origins.
+    return OriginConnections(ssl_context)
 
 
 def full_url(url: str, params: list[tuple[str, str]] | None) -> str:
