@@ -149,24 +149,22 @@ local function admit(scopes, spread)
 end
 
 local function acquire(scopes, spread, n)
-  local first = admit(scopes, spread)
-  if first[1] == 'W' then return first end
-  if n <= 1 then
-    save(KEYS[1], scopes[1])
-    save(KEYS[2], scopes[2])
-    return first
-  end
-  local answer, stop = {'A', first[2], 1, '0', '0', first[3]}, nil
-  while answer[3] < n do
-    local next = admit(scopes, spread)
-    if next[1] == 'W' then
-      stop = next
-      break
+  local answer = admit(scopes, spread)
+  if answer[1] == 'W' then return answer end
+  if n > 1 then
+    -- A batch: admit in turn, by the same rules as n calls, until n or the first wait.
+    local batch = {'A', answer[2], 1, '0', '0', answer[3]}
+    while batch[3] < n do
+      local next = admit(scopes, spread)
+      if next[1] == 'W' then
+        batch[4], batch[5] = next[2], next[3]
+        break
+      end
+      batch[3] = batch[3] + 1
+      batch[#batch + 1] = next[3]
     end
-    answer[3] = answer[3] + 1
-    answer[#answer + 1] = next[3]
+    answer = batch
   end
-  if stop then answer[4], answer[5] = stop[2], stop[3] end
   save(KEYS[1], scopes[1])
   save(KEYS[2], scopes[2])
   return answer
