@@ -1,14 +1,16 @@
 """DjangoCache's native async path (redis.asyncio) and Django's own cache API read each other's entries.
 
-For django-redis (plain, zlib, lz4) and Django's ``RedisCache``, with a key
-prefix, a version and a key function of the alias's own, an entry written by
-``await store.set`` is read by ``cache.get`` and one written by ``cache.set`` by
-``await store.get``; expiries land in Redis the way the backend itself sets them.
+For django-redis (plain, zlib, lz4, JSON with lzma) and Django's ``RedisCache``
+(pickle, a JSON serializer of the alias's own), with a key prefix, a version and a
+key function of the alias's own, an entry written by ``await store.set`` is read by
+``cache.get`` and one written by ``cache.set`` by ``await store.get``; expiries land
+in Redis the way the backend itself sets them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 import redis
@@ -37,6 +39,13 @@ def _backends(url: str) -> dict[str, dict]:
             "KEY_FUNCTION": "tests.test_cache_native._key_func",
             "OPTIONS": {"COMPRESSOR": "django_redis.compressors.lz4.Lz4Compressor", "SOCKET_TIMEOUT": 2},
         },
+        "django-redis json lzma": {
+            **django_redis,
+            "OPTIONS": {
+                "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
+                "COMPRESSOR": "django_redis.compressors.lzma.LzmaCompressor",
+            },
+        },
         "django RedisCache": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
@@ -44,7 +53,23 @@ def _backends(url: str) -> dict[str, dict]:
             "VERSION": 2,
             "KEY_FUNCTION": "tests.test_cache_native._key_func",
         },
+        "django RedisCache json serializer": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "kp",
+            "OPTIONS": {"serializer": "tests.test_cache_native.JsonSerializer"},
+        },
     }
+
+
+class JsonSerializer:
+    """A serializer of the alias's own (Django's ``OPTIONS["serializer"]``): JSON, not pickle."""
+
+    def dumps(self, obj: object) -> bytes:
+        return json.dumps(obj).encode()
+
+    def loads(self, data: bytes) -> object:
+        return json.loads(data)
 
 
 BACKENDS = list(_backends("redis://x"))
