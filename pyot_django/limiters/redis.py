@@ -9,9 +9,10 @@ a request in one cluster slot, and the key itself never appears.
 
 Connections open lazily, one pool per running event loop, because ``async_to_sync``
 may run every call on a fresh loop and a pool bound to a dead loop cannot be
-reused. Each pool closes with its loop (see :func:`_close_with_loop`) and is
-forgotten on the next lookup; a weak mapping would not do, as a pool's connections
-refer to their loop and would keep it alive.
+reused. Each pool closes with its loop (or on its loop when the limiter is dropped
+first: ``riot/http/loop_owned.py``) and is forgotten on the next lookup; a weak
+mapping would not do, as a pool's connections refer to their loop and would keep it
+alive.
 
 While Redis is unreachable, requests go through an in-process
 :class:`MemoryLimiter` using ``FALLBACK_SHARE`` of this deployment's share (the
@@ -41,6 +42,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from ..riot.http.io_loop import on_throwaway_loop, relay
+from ..riot.http.loop_owned import close_on_drop, close_with_loop
 from . import script
 from .acquire_batch import AcquireBatches, Answer
 from .base import Limiter, Patience, WaitTooLong
@@ -85,17 +87,8 @@ def _public(location: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-async def _close_with_loop(client: aioredis.Redis) -> AsyncGenerator[None, None]:
-    """Stay suspended for the life of the loop; closing the pool when the loop shuts down.
-
-    ``asyncio.run`` (and so ``async_to_sync``) finalises pending async generators
-    before closing its loop, which runs this ``finally`` while the loop still works:
-    the sockets close properly instead of leaking with a dead loop.
-    """
-    try:
-        yield
-    finally:
-        await client.aclose()
+def _closer(entry: _Entry) -> AsyncGenerator[None, None]:
+    return entry[2]
 
 
 class RedisLimiter(Limiter[RedisTicket]):
@@ -132,6 +125,7 @@ class RedisLimiter(Limiter[RedisTicket]):
         self._source = script.render()
         self._clients: dict[asyncio.AbstractEventLoop, _Entry] = {}
         self._clients_lock = threading.Lock()
+        close_on_drop(self, self._clients, _closer)  # the I/O loop's client outlives a dropped limiter
         self._down = False
         self._next_check = 0.0
         self._notifier = Notifier()  # an answer was recorded by this process
@@ -160,7 +154,8 @@ class RedisLimiter(Limiter[RedisTicket]):
                     retry=Retry(NoBackoff(), 0),
                 )
                 client = aioredis.Redis.from_pool(pool)
-                entry = self._clients[loop] = (client, client.register_script(self._source), _close_with_loop(client))
+                lua = client.register_script(self._source)
+                entry = self._clients[loop] = (client, lua, close_with_loop(client.aclose))
                 fresh = True
             else:
                 fresh = False

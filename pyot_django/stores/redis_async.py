@@ -21,8 +21,9 @@ clients, the herd client, a custom pool or client class) gets ``None`` from
 
 Connections: one ``redis.asyncio`` client per running event loop, because
 ``async_to_sync`` may run each call on a fresh loop and a connection bound to a
-dead loop cannot be reused. Each client closes with its loop (see
-:func:`_close_with_loop`) and is forgotten on the next lookup. At most
+dead loop cannot be reused. Each client closes with its loop, or on its loop when the
+path is dropped first, as when ``CACHES`` changes (``riot/http/loop_owned.py``), and is
+forgotten on the next lookup. At most
 ``_POOL_SIZE`` connections per loop; a caller queues at most ``_POOL_WAIT`` s for one.
 The bound is an ``asyncio.Semaphore`` in front of a plain pool of that size: taking a
 free slot costs nothing, where redis-py's ``BlockingConnectionPool`` arms a condition
@@ -43,6 +44,7 @@ from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeAlias, cast
 
 from ..riot.http.io_loop import on_throwaway_loop as _on_throwaway_loop
+from ..riot.http.loop_owned import close_on_drop, close_with_loop
 
 if TYPE_CHECKING:
     import redis
@@ -122,16 +124,8 @@ class _Slot:
         self._slots.release()
 
 
-async def _close_with_loop(client: aioredis.Redis) -> AsyncGenerator[None, None]:
-    """Stay suspended for the life of the loop; close the client when the loop shuts down.
-
-    ``asyncio.run`` (and so ``async_to_sync``) finalises pending async generators
-    before closing its loop, which runs this ``finally`` while the loop still works.
-    """
-    try:
-        yield
-    finally:
-        await client.aclose()
+def _closer(entry: _LoopClient) -> AsyncGenerator[None, None]:
+    return entry.closer
 
 
 class NativeRedis:
@@ -158,6 +152,7 @@ class NativeRedis:
         self.decode = decode
         self._expiry = expiry
         self._clients: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
+        close_on_drop(self, self._clients, _closer)  # CACHES changed: a live loop's client closes on it
         self._lock = threading.Lock()
         self._sync_client: redis.Redis | None = None
 
@@ -200,7 +195,7 @@ class NativeRedis:
                     self.url, max_connections=_POOL_SIZE + _POOL_SLACK, **self._connection
                 )
                 client = aioredis.Redis.from_pool(pool)
-                entry = _LoopClient(client, _close_with_loop(client), asyncio.Semaphore(_POOL_SIZE))
+                entry = _LoopClient(client, close_with_loop(client.aclose), asyncio.Semaphore(_POOL_SIZE))
                 self._clients[loop] = entry
         if fresh:
             await anext(entry.closer)

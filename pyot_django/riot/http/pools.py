@@ -5,9 +5,9 @@ Used by :class:`pyot_django.riot.http.HttpClient` (one ``LoopClients`` per clien
 Under ASGI the loop lives as long as the server, so every request reuses the
 same connections. ``async_to_sync`` runs each call on a loop made for that call:
 the client sends from such a loop through the process's I/O loop (``io_loop.py``),
-so its pools are that loop's. Any loop's clients are closed by an async
-generator's cleanup, which ``asyncio.run`` runs before it closes the loop, so no
-connection outlives its loop.
+so its pools are that loop's. Any loop's clients close with their loop, or on
+their loop when the ``LoopClients`` is dropped first (``loop_owned.py``), so no
+connection outlives its loop or its owner.
 
 Why shards: one httpcore/httpx pool slows down as it grows, because every request
 scans all its connections (measured against the emulator: 4 connections ~620
@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
+from functools import partial
 from typing import Any, Protocol
+
+from .loop_owned import close_on_drop, close_with_loop
 
 __all__ = ["ClientShard", "LoopClients"]
 
@@ -58,14 +61,15 @@ class _LoopShards:
         self.idle: list[ClientShard] = []
 
 
-async def _close_with_loop(shards: _LoopShards) -> AsyncIterator[None]:
-    try:
-        yield
-    finally:
-        for shard in shards.all:
-            await shard.client.aclose()
-        shards.all.clear()
-        shards.idle.clear()
+async def _close_shards(shards: _LoopShards) -> None:
+    for shard in shards.all:
+        await shard.client.aclose()
+    shards.all.clear()
+    shards.idle.clear()
+
+
+def _itself(closer: AsyncGenerator[None, None]) -> AsyncGenerator[None, None]:
+    return closer
 
 
 class LoopClients:
@@ -75,9 +79,10 @@ class LoopClients:
         self._factory = factory
         self._max_clients = max_clients
         self._shards: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopShards] = weakref.WeakKeyDictionary()
-        self._closers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncIterator[None]] = (
+        self._closers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncGenerator[None, None]] = (
             weakref.WeakKeyDictionary()
         )
+        close_on_drop(self, self._closers, _itself)  # pools on the I/O loop outlive a dropped client
 
     async def acquire(self) -> ClientShard:
         """A shard to send one request with; give it back with ``release``."""
@@ -85,7 +90,7 @@ class LoopClients:
         shards = self._shards.get(loop)
         if shards is None:
             shards = self._shards[loop] = _LoopShards()
-            closer = _close_with_loop(shards)
+            closer = close_with_loop(partial(_close_shards, shards))
             await closer.__anext__()  # started: the loop now finalises it at shutdown
             self._closers[loop] = closer
         if shards.idle:
