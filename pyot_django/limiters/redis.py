@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -87,10 +88,6 @@ def _public(location: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-def _closer(entry: _Entry) -> AsyncGenerator[None, None]:
-    return entry[2]
-
-
 class RedisLimiter(Limiter[RedisTicket]):
     """Rate limits shared through Redis (``LOCATION``: a ``redis://`` or ``rediss://`` URL).
 
@@ -125,7 +122,7 @@ class RedisLimiter(Limiter[RedisTicket]):
         self._source = script.render()
         self._clients: dict[asyncio.AbstractEventLoop, _Entry] = {}
         self._clients_lock = threading.Lock()
-        close_on_drop(self, self._clients, _closer)  # the I/O loop's client outlives a dropped limiter
+        close_on_drop(self, self._clients, itemgetter(2))  # the I/O loop's client outlives a dropped limiter
         self._down = False
         self._next_check = 0.0
         self._notifier = Notifier()  # an answer was recorded by this process

@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeAlias, cast
 
 from ..riot.http.io_loop import on_throwaway_loop as _on_throwaway_loop
@@ -124,10 +125,6 @@ class _Slot:
         self._slots.release()
 
 
-def _closer(entry: _LoopClient) -> AsyncGenerator[None, None]:
-    return entry.closer
-
-
 class NativeRedis:
     """``get``/``set``/``add`` of one Redis-backed alias, natively async (see the module docs)."""
 
@@ -152,7 +149,7 @@ class NativeRedis:
         self.decode = decode
         self._expiry = expiry
         self._clients: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
-        close_on_drop(self, self._clients, _closer)  # CACHES changed: a live loop's client closes on it
+        close_on_drop(self, self._clients, attrgetter("closer"))  # CACHES changed: a live loop's client closes on it
         self._lock = threading.Lock()
         self._sync_client: redis.Redis | None = None
 

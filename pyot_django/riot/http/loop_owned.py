@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 __all__ = ["close_on_drop", "close_with_loop"]
 
@@ -41,9 +41,10 @@ async def close_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGenera
 def close_on_drop(
     owner: object,
     entries: Mapping[asyncio.AbstractEventLoop, E],
-    closer_of: Callable[[E], AsyncGenerator[None, None]],
+    closer_of: Callable[[E], AsyncGenerator[None, None]] | None = None,
 ) -> None:
-    """When ``owner`` is collected, close each ``closer_of(entry)`` of ``entries`` on its loop.
+    """When ``owner`` is collected, close each entry's closer (``closer_of(entry)``, or the
+    entry itself) on its loop.
 
     ``entries`` (the owner's per-loop map) and ``closer_of`` must not refer to ``owner``,
     or it would never be collected.
@@ -52,7 +53,7 @@ def close_on_drop(
 
 
 def _close_all(
-    entries: Mapping[asyncio.AbstractEventLoop, E], closer_of: Callable[[E], AsyncGenerator[None, None]]
+    entries: Mapping[asyncio.AbstractEventLoop, E], closer_of: Callable[[E], AsyncGenerator[None, None]] | None
 ) -> None:
     # Runs in whatever thread collected the owner: hand each close to its loop's thread.
     # A closed loop has finalised its closers already. A loop that is not running holds the
@@ -60,8 +61,9 @@ def _close_all(
     for loop, entry in list(entries.items()):
         if loop.is_closed():
             continue
+        closer = cast(AsyncGenerator[None, None], entry) if closer_of is None else closer_of(entry)
         try:
-            loop.call_soon_threadsafe(_start_close, loop, closer_of(entry))
+            loop.call_soon_threadsafe(_start_close, loop, closer)
         except RuntimeError:  # closed in the meantime: it finalised the closer
             pass
 

@@ -68,10 +68,6 @@ async def _close_shards(shards: _LoopShards) -> None:
     shards.idle.clear()
 
 
-def _itself(closer: AsyncGenerator[None, None]) -> AsyncGenerator[None, None]:
-    return closer
-
-
 class LoopClients:
     """Hands out an idle pool of the running event loop, opening more as needed."""
 
@@ -82,7 +78,7 @@ class LoopClients:
         self._closers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncGenerator[None, None]] = (
             weakref.WeakKeyDictionary()
         )
-        close_on_drop(self, self._closers, _itself)  # pools on the I/O loop outlive a dropped client
+        close_on_drop(self, self._closers)  # pools on the I/O loop outlive a dropped client
 
     async def acquire(self) -> ClientShard:
         """A shard to send one request with; give it back with ``release``."""
